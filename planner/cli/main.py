@@ -1,0 +1,135 @@
+"""`python -m planner`: Lodestar without the window.
+
+    python -m planner content check [PATH]     validate a content pack, report file:line problems
+    python -m planner content sync [PATH]      validate and write it into the database
+    python -m planner db upgrade               bring the database to the newest schema (backup first)
+    python -m planner db backup [FILE]         copy the database
+    python -m planner info                     versions, paths and what the database holds
+    python -m planner topics [--track T]       the curriculum
+    python -m planner roles                    the career roles and their skill targets
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from planner.core.errors import ContentError, LodestarError
+from planner.services import Lodestar, resolve, resources_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m planner", description=(
+        "Lodestar: an offline learning-path and career planner for people learning AI."))
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL "
+                        "(default: $LODESTAR_DATABASE_URL, else SQLite in the data folder)")
+    parser.add_argument("--data-dir", metavar="DIR", help="keep all data in DIR "
+                        "(default: $LODESTAR_DATA_DIR, else the user data directory)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    content = sub.add_parser("content", help="check or sync the content pack")
+    content_sub = content.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = content_sub.add_parser("check", help="validate a pack; list every problem")
+    check.add_argument("path", nargs="?", type=Path, help="pack folder (default: shipped)")
+    sync = content_sub.add_parser("sync", help="validate and write a pack into the database")
+    sync.add_argument("path", nargs="?", type=Path, help="pack folder (default: shipped)")
+    sync.add_argument("--force", action="store_true", help="sync even if no file changed")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="upgrade to the newest schema (backs up first)")
+    backup = db_sub.add_parser("backup", help="copy the database")
+    backup.add_argument("file", nargs="?", type=Path,
+                        help="target file (default: a timestamped file in the backup folder)")
+
+    sub.add_parser("info", help="versions, paths and content counts")
+    topics = sub.add_parser("topics", help="list the curriculum")
+    topics.add_argument("--track", help="only this track")
+    sub.add_parser("roles", help="list the career roles and their skill targets")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "content" and args.action == "check":
+            return _content_check(args.path or resources_dir())
+        location = resolve(args.db, args.data_dir)
+        with Lodestar.open(location) as lodestar:
+            return _run(lodestar, args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    except LodestarError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _content_check(path: Path) -> int:
+    counts = Lodestar.check_content(path)
+    print(f"{path}: OK — {counts.topics} topics in {counts.tracks} tracks, {counts.skills} skills, "
+          f"{counts.roles} roles, {counts.readings} readings, {counts.labs} labs, "
+          f"{counts.conference_series} conference series ({counts.conference_editions} editions)")
+    return 0
+
+
+def _run(lodestar: Lodestar, args: argparse.Namespace) -> int:
+    if lodestar.upgrade_backup:
+        print(f"Backed up the database to {lodestar.upgrade_backup} before upgrading it.")
+    if args.command == "db" and args.action == "upgrade":
+        print(f"Database at schema {lodestar.schema_revision()} (newest).")
+    elif args.command == "db" and args.action == "backup":
+        print(f"Backed up to {lodestar.backup(args.file)}")
+    elif args.command == "content":
+        report = lodestar.sync_content(args.path, force=args.force)
+        print(f"Content sync: {report}.")
+    elif args.command == "info":
+        _info(lodestar)
+    elif args.command == "topics":
+        _topics(lodestar, args.track)
+    elif args.command == "roles":
+        _roles(lodestar)
+    return 0
+
+
+def _info(lodestar: Lodestar) -> None:
+    for name, version in lodestar.versions().items():
+        print(f"{name + ':':12} {version}")
+    paths = lodestar.paths()
+    print(f"{'Data:':12} {paths.data_dir}")
+    print(f"{'Database:':12} {paths.database_url}")
+    print(f"{'Backups:':12} {paths.backup_dir}")
+    print(f"{'Content:':12} {paths.resources_dir}")
+    print(f"{'Schema:':12} {lodestar.schema_revision()}")
+    c = lodestar.content_counts()
+    print(f"{'Holds:':12} {c.topics} topics, {c.tracks} tracks, {c.skills} skills, {c.roles} roles, "
+          f"{c.readings} readings, {c.labs} labs, {c.conference_series} conference series")
+
+
+def _topics(lodestar: Lodestar, track: str | None) -> None:
+    lodestar.sync_content()
+    titles = {t.slug: t.title for t in lodestar.tracks()}
+    current = None
+    for topic in lodestar.topics(track):
+        if topic.track != current:
+            current = topic.track
+            print(f"\n{titles.get(current, current)}")
+        needs = f"  (after {', '.join(topic.prerequisites)})" if topic.prerequisites else ""
+        print(f"  {topic.slug:28} {topic.hours:4g} h  {topic.title}{needs}")
+
+
+def _roles(lodestar: Lodestar) -> None:
+    lodestar.sync_content()
+    for role in lodestar.roles():
+        print(f"\n{role.name} ({role.slug})\n  {role.description}")
+        for skill in sorted(role.skills, key=lambda s: -s.weight):
+            print(f"    {skill.skill_name:32} target {skill.target}  weight {skill.weight:g}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,9 @@
+"""Reads and validates the shipped content in `resources/` into `planner.core` records.
+
+`load_pack(root)` returns a `ContentPack` or raises `ContentError` listing every problem as
+`file:line: message`. Nothing here touches the database.
+"""
+
+from planner.content.pack import ContentPack, fingerprint, load_pack
+
+__all__ = ["ContentPack", "fingerprint", "load_pack"]

@@ -1,0 +1,145 @@
+"""Typed reading of one YAML record, collecting a `Problem` for each field that is wrong."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from planner.content.yamlsource import LineDict, LineList
+from planner.core.errors import Problem
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_MISSING = object()
+
+
+class Problems(list[Problem]):
+    """The problems found so far in a pack."""
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.append(Problem(file, line, message))
+
+
+class Record:
+    """One mapping from a content file; each getter reports what is wrong and returns a default."""
+
+    def __init__(self, data: Any, file: str, problems: Problems, what: str, line: int = 0):
+        self.file = file
+        self.problems = problems
+        self.what = what
+        self.ok = isinstance(data, dict)
+        self.data: LineDict = data if self.ok else LineDict()
+        self.line = getattr(data, "line", line) or line
+        if not self.ok:
+            self.problems.add(file, self.line, f"{what} must be a mapping of fields")
+
+    def line_of(self, key: str) -> int:
+        return self.data.line_of(key) if isinstance(self.data, LineDict) else self.line
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.add(self.file, self.line_of(key), f"{self.what}: {message}")
+
+    def _get(self, key: str, required: bool) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required and self.ok:
+                self.problems.add(self.file, self.line, f"{self.what}: missing field '{key}'")
+            return _MISSING
+        return self.data[key]
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(key, f"'{key}' must be text")
+            return default
+        value = str(value).strip()
+        if required and not value:
+            self.error(key, f"'{key}' must not be empty")
+        return value
+
+    def slug(self, key: str, required: bool = True) -> str:
+        value = self.text(key, required)
+        if value and not SLUG.match(value):
+            self.error(key, f"'{key}' {value!r} is not a valid id (lower-case letters, "
+                            "digits and hyphens, starting with a letter)")
+            return ""
+        return value
+
+    def number(self, key: str, lo: float, hi: float, *, integer: bool = False,
+               required: bool = True, default: float = 0) -> float:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return default
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+            integer and not isinstance(value, int)
+        ):
+            self.error(key, f"'{key}' must be {kind} from {lo:g} to {hi:g}, not {value!r}")
+            return default
+        if not lo <= value <= hi:
+            self.error(key, f"'{key}' is {value!r}; it must be from {lo:g} to {hi:g}")
+            return default
+        return value
+
+    def choice(self, key: str, choices: Iterable[str], required: bool = True) -> str:
+        choices = list(choices)
+        value = self.text(key, required)
+        if value and value not in choices:
+            self.error(key, f"'{key}' is {value!r}; expected one of {', '.join(choices)}")
+            return ""
+        return value
+
+    def texts(self, key: str, required: bool = False) -> list[str]:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list")
+            return []
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+                line = value.line_of(index) if isinstance(value, LineList) else self.line_of(key)
+                self.problems.add(self.file, line, f"{self.what}: '{key}' item {index + 1} "
+                                                   "must be non-empty text")
+                continue
+            out.append(str(item).strip())
+        return out
+
+    def slugs(self, key: str, required: bool = False) -> list[tuple[str, int]]:
+        """A list of ids, each with its line, for later cross-reference checks."""
+        value = self._get(key, required)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list of ids")
+            return []
+        out = []
+        for index, item in enumerate(value):
+            line = value.line_of(index) if isinstance(value, LineList) else self.line_of(key)
+            if not isinstance(item, str) or not SLUG.match(item):
+                self.problems.add(self.file, line, f"{self.what}: '{key}' item {item!r} "
+                                                   "is not a valid id")
+                continue
+            out.append((item, line))
+        return out
+
+    def mapping(self, key: str, required: bool = False) -> LineDict:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return LineDict()
+        if not isinstance(value, dict):
+            self.error(key, f"'{key}' must be a mapping")
+            return LineDict()
+        return value
+
+    def unknown(self, allowed: Iterable[str]) -> None:
+        allowed = set(allowed)
+        for key in self.data:
+            if key not in allowed:
+                self.problems.add(self.file, self.line_of(key),
+                                  f"{self.what}: unknown field {key!r} "
+                                  f"(expected: {', '.join(sorted(allowed))})")

@@ -1,0 +1,73 @@
+"""Lesson Markdown → HTML for the lesson view.
+
+Formulas (`$…$`, `$$…$$`) are lifted out before Markdown runs, so underscores and asterisks in
+LaTeX are not read as emphasis, and put back as marked-up spans the view can typeset.
+Code blocks are highlighted by Pygments with inline styles (Qt's rich text has no stylesheet
+classes for them).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)")
+
+
+@dataclass(frozen=True)
+class Formula:
+    latex: str
+    display: bool
+
+
+def extract_formulas(markdown: str) -> tuple[str, list[Formula]]:
+    """Replace each formula outside code with a placeholder token; return text and formulas."""
+    formulas: list[Formula] = []
+    protected: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        protected.append(match.group(0))
+        return f"\x00C{len(protected) - 1}\x00"
+
+    def lift(display: bool):
+        def repl(match: re.Match) -> str:
+            formulas.append(Formula(match.group(1).strip(), display))
+            token = f"LODESTARMATH{len(formulas) - 1}X"
+            return f"\n\n{token}\n\n" if display else token
+        return repl
+
+    text = _FENCE.sub(keep, markdown)
+    text = _CODE_SPAN.sub(keep, text)
+    text = _DISPLAY.sub(lift(True), text)
+    text = _INLINE.sub(lift(False), text)
+    text = re.sub(r"\x00C(\d+)\x00", lambda m: protected[int(m.group(1))], text)
+    return text, formulas
+
+
+def render_lesson(markdown: str, dark: bool = False) -> str:
+    """The lesson as an HTML fragment; formulas become `<span class="math">` with their LaTeX."""
+    import markdown as md
+
+    text, formulas = extract_formulas(markdown)
+    style = "monokai" if dark else "friendly"
+    body = md.markdown(
+        text,
+        extensions=["fenced_code", "tables", "codehilite", "sane_lists", "toc"],
+        extension_configs={"codehilite": {"noclasses": True, "pygments_style": style,
+                                          "guess_lang": False}},
+        output_format="html",
+    )
+
+    def put_back(match: re.Match) -> str:
+        formula = formulas[int(match.group(1))]
+        latex = html.escape(formula.latex)
+        if formula.display:
+            return f'<div class="math display" align="center"><code>{latex}</code></div>'
+        return f'<code class="math">{latex}</code>'
+
+    body = re.sub(r"<p>LODESTARMATH(\d+)X</p>", put_back, body)
+    return re.sub(r"LODESTARMATH(\d+)X", put_back, body)

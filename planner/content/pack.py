@@ -1,0 +1,395 @@
+"""Load the whole content pack from `resources/`, validate it, and return plain records."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.content.conferences import parse_conference_file
+from planner.content.fields import Problems, Record
+from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
+from planner.content.yamlsource import LineList, YamlSyntaxError, load_yaml
+from planner.core.errors import ContentError, Problem
+from planner.core.models import (
+    Card,
+    ConferenceSeries,
+    Difficulty,
+    Lab,
+    Reading,
+    ReadingKind,
+    Role,
+    RoleSkill,
+    Skill,
+    SkillLevel,
+    Topic,
+    Track,
+)
+
+TOP_FILES = ("tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml")
+MIN_CARDS = 3
+
+
+@dataclass
+class ContentPack:
+    """A validated pack: every cross-reference resolves and the prerequisite graph is acyclic."""
+
+    root: Path
+    tracks: list[Track] = field(default_factory=list)
+    skills: list[Skill] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    labs: list[Lab] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    conferences: list[ConferenceSeries] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+
+def content_files(root: Path) -> list[Path]:
+    """Every file that belongs to the pack, in a stable order."""
+    found = [root / name for name in TOP_FILES if (root / name).is_file()]
+    found += sorted((root / "topics").glob("*/*.md"))
+    found += sorted(p for p in (root / "conferences").rglob("*") if p.suffix in (".yml", ".yaml"))
+    return found
+
+
+def fingerprint(root: Path) -> dict[str, str]:
+    """sha256 of each pack file by relative path; equal fingerprints mean nothing changed."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in content_files(root)
+    }
+
+
+def load_pack(root: Path | str) -> ContentPack:
+    """Read and validate the pack at `root`; raise `ContentError` listing every problem."""
+    root = Path(root)
+    problems = Problems()
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), 0, "no such content folder")])
+    pack = ContentPack(root=root)
+    loader = _Loader(root, problems)
+    pack.tracks = loader.top("tracks.yaml", _track)
+    pack.skills = loader.top("skills.yaml", _skill)
+    pack.roles = loader.top("roles.yaml", _role)
+    pack.readings = loader.top("readings.yaml", _reading)
+    pack.labs = loader.top("labs.yaml", _lab)
+    pack.topics = loader.topics()
+    pack.conferences = loader.conferences()
+    _check_references(pack, loader, problems)
+    if problems:
+        raise ContentError(list(problems))
+    pack.files = loader.hashes
+    return pack
+
+
+class _Loader:
+    def __init__(self, root: Path, problems: Problems):
+        self.root = root
+        self.problems = problems
+        self.hashes: dict[str, str] = {}
+        self.lines: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, id) -> (file, line)
+        self.refs: list[tuple[str, str, str, int, str]] = []  # kind, id, file, line, referrer
+
+    def read(self, path: Path) -> str | None:
+        rel = self.rel(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problems.add(rel, 0, f"cannot read: {exc.strerror or exc}")
+            return None
+        self.hashes[rel] = hashlib.sha256(raw).hexdigest()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.problems.add(rel, line, "not valid UTF-8 text")
+            return None
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def parse(self, path: Path, text: str, first_line: int = 1):
+        try:
+            return load_yaml(text, first_line)
+        except YamlSyntaxError as exc:
+            self.problems.add(self.rel(path), exc.line, str(exc))
+            return None
+
+    def claim(self, kind: str, slug: str, file: str, line: int) -> bool:
+        """Register an id; report a duplicate and return False if it was already taken."""
+        if not slug:
+            return False
+        if (kind, slug) in self.lines:
+            first_file, first_line = self.lines[(kind, slug)]
+            self.problems.add(file, line, f"duplicate {kind} id {slug!r} "
+                                          f"(first defined at {first_file}:{first_line})")
+            return False
+        self.lines[(kind, slug)] = (file, line)
+        return True
+
+    def top(self, name: str, build):
+        path = self.root / name
+        if not path.is_file():
+            self.problems.add(name, 0, "missing file")
+            return []
+        text = self.read(path)
+        data = self.parse(path, text) if text is not None else None
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.problems.add(name, getattr(data, "line", 1), f"{name} must be a list")
+            return []
+        kind = name.removesuffix(".yaml").removesuffix("s")
+        out = []
+        for index, item in enumerate(data):
+            rec = Record(item, name, self.problems, f"{kind} {index + 1}", data.line_of(index))
+            slug = rec.slug("id")
+            if slug:
+                rec.what = f"{kind} {slug!r}"
+            record = build(rec, slug, self)
+            if record is not None and self.claim(kind, slug, name, rec.line):
+                out.append(record)
+        return out
+
+    def topics(self) -> list[Topic]:
+        out = []
+        folder = self.root / "topics"
+        if not folder.is_dir():
+            self.problems.add("topics", 0, "missing folder")
+            return out
+        for path in sorted(folder.rglob("*.md")):
+            if path.parent.parent != folder:
+                self.problems.add(self.rel(path), 0, "a lesson must sit in topics/<track>/<id>.md")
+                continue
+            text = self.read(path)
+            topic = _topic(self, path, text) if text is not None else None
+            if topic is not None:
+                out.append(topic)
+        return out
+
+    def conferences(self) -> list[ConferenceSeries]:
+        out: list[ConferenceSeries] = []
+        folder = self.root / "conferences"
+        if not folder.is_dir():
+            return out
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in (".yml", ".yaml"):
+                continue
+            text = self.read(path)
+            data = self.parse(path, text) if text is not None else None
+            if data is None:
+                continue
+            for series in parse_conference_file(data, self.rel(path), self.problems):
+                if self.claim("conference", series.slug, self.rel(path), 1):
+                    out.append(series)
+        return out
+
+
+def _track(rec: Record, slug: str, loader: _Loader) -> Track | None:
+    title = rec.text("title")
+    description = rec.text("description", required=False)
+    rec.unknown(["id", "title", "description"])
+    position = len([k for k in loader.lines if k[0] == "track"])
+    return Track(slug, title, description, position) if slug and title else None
+
+
+def _skill(rec: Record, slug: str, loader: _Loader) -> Skill | None:
+    name = rec.text("name")
+    description = rec.text("description")
+    levels = {}
+    raw = rec.mapping("levels", required=True)
+    for key, text in raw.items():
+        if not isinstance(key, int) or not 1 <= key <= 5 or not isinstance(text, str):
+            rec.problems.add(rec.file, raw.line_of(key),
+                             f"{rec.what}: levels must map 1..5 to a line of text, not {key!r}")
+            continue
+        levels[key] = text.strip()
+    if raw and set(levels) != {1, 2, 3, 4, 5}:
+        missing = sorted({1, 2, 3, 4, 5} - set(levels))
+        if missing:
+            rec.error("levels", f"levels {missing} are not described")
+    rec.unknown(["id", "name", "description", "levels"])
+    return Skill(slug, name, description, levels) if slug and name else None
+
+
+def _role(rec: Record, slug: str, loader: _Loader) -> Role | None:
+    name = rec.text("name")
+    description = rec.text("description")
+    daily = rec.texts("daily_work", required=True)
+    advice = rec.texts("advice")
+    skills = []
+    raw = rec.mapping("skills", required=True)
+    for skill, spec in raw.items():
+        line = raw.line_of(skill)
+        sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {skill!r}", line)
+        target = int(sub.number("target", 1, 5, integer=True))
+        weight = float(sub.number("weight", 0.0001, 1000))
+        sub.unknown(["target", "weight"])
+        loader.refs.append(("skill", str(skill), rec.file, line, rec.what))
+        if target and weight:
+            skills.append(RoleSkill(str(skill), target, weight))
+    rec.unknown(["id", "name", "description", "daily_work", "advice", "skills"])
+    if not (slug and name):
+        return None
+    return Role(slug, name, description, tuple(daily), tuple(advice), tuple(skills))
+
+
+def _reading(rec: Record, slug: str, loader: _Loader) -> Reading | None:
+    kind = rec.choice("kind", [k.value for k in ReadingKind])
+    title = rec.text("title")
+    authors = rec.texts("authors", required=True)
+    year = int(rec.number("year", 1600, 2100, integer=True))
+    venue = rec.text("venue")
+    ids = {}
+    for key, check in (("arxiv", arxiv_problem), ("doi", doi_problem), ("isbn", isbn_problem)):
+        value = rec.text(key, required=False) or None
+        if value and (problem := check(value)):
+            rec.error(key, problem)
+        ids[key] = value
+    if rec.ok and not any(ids.values()):
+        rec.problems.add(rec.file, rec.line, f"{rec.what}: needs an identifier: arxiv, doi or isbn")
+    url = rec.text("url", required=False) or None
+    rec.unknown(["id", "kind", "title", "authors", "year", "venue", "arxiv", "doi", "isbn", "url"])
+    if not (slug and kind and title and authors and year):
+        return None
+    return Reading(slug, ReadingKind(kind), title, tuple(authors), year, venue, url=url, **ids)
+
+
+def _lab(rec: Record, slug: str, loader: _Loader) -> Lab | None:
+    title = rec.text("title")
+    summary = rec.text("summary")
+    topics = rec.slugs("topics")
+    for topic, line in topics:
+        loader.refs.append(("topic", topic, rec.file, line, rec.what))
+    rec.unknown(["id", "title", "summary", "topics"])
+    return Lab(slug, title, summary, tuple(t for t, _ in topics)) if slug and title else None
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line the body starts on), or None without a front matter block."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return None
+
+
+TOPIC_FIELDS = ["id", "title", "track", "summary", "hours", "difficulty", "prerequisites",
+                "skills", "labs", "readings", "cards"]
+
+
+def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
+    rel = loader.rel(path)
+    split = _split_front_matter(text)
+    if split is None:
+        loader.problems.add(rel, 1, "a lesson must start with YAML front matter between '---' lines")
+        return None
+    front, body, body_line = split
+    data = loader.parse(path, front, first_line=2)
+    if data is None:
+        return None
+    rec = Record(data, rel, loader.problems, "front matter", 1)
+    if not rec.ok:
+        return None
+    slug = rec.slug("id")
+    if slug and slug != path.stem:
+        rec.error("id", f"id {slug!r} must match the file name {path.stem!r}")
+    track = rec.slug("track")
+    if track and track != path.parent.name:
+        rec.error("track", f"track {track!r} must match the folder {path.parent.name!r}")
+    if track:
+        loader.refs.append(("track", track, rel, rec.line_of("track"), "topic"))
+    title = rec.text("title")
+    summary = rec.text("summary")
+    hours = float(rec.number("hours", 0.25, 200))
+    difficulty = rec.choice("difficulty", [d.value for d in Difficulty])
+    refs = {}
+    for key, kind in (("prerequisites", "topic"), ("labs", "lab"), ("readings", "reading")):
+        refs[key] = rec.slugs(key)
+        for target, line in refs[key]:
+            loader.refs.append((kind, target, rel, line, f"topic {slug!r}"))
+    skills = []
+    raw = rec.mapping("skills")
+    for skill, level in raw.items():
+        line = raw.line_of(skill)
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            loader.problems.add(rel, line, f"skill {skill!r}: level must be a whole number 1-5")
+            continue
+        loader.refs.append(("skill", str(skill), rel, line, f"topic {slug!r}"))
+        skills.append(SkillLevel(str(skill), level))
+    cards = _cards(rec)
+    if not body.strip():
+        loader.problems.add(rel, body_line, "the lesson text after the front matter is empty")
+    rec.unknown(TOPIC_FIELDS)
+    if not (slug and title and track and hours and difficulty):
+        return None
+    if not loader.claim("topic", slug, rel, rec.line_of("id")):
+        return None
+    return Topic(
+        slug=slug, title=title, track=track, summary=summary, hours=hours,
+        difficulty=Difficulty(difficulty),
+        prerequisites=tuple(t for t, _ in refs["prerequisites"]),
+        body=body, skills=tuple(skills), labs=tuple(t for t, _ in refs["labs"]),
+        readings=tuple(t for t, _ in refs["readings"]), cards=tuple(cards),
+    )
+
+
+def _cards(rec: Record) -> list[Card]:
+    raw = rec.data.get("cards")
+    if not isinstance(raw, list):
+        rec.error("cards", f"needs 'cards': a list of at least {MIN_CARDS} {{q, a}} questions")
+        return []
+    cards = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index) if isinstance(raw, LineList) else rec.line_of("cards")
+        card = Record(item, rec.file, rec.problems, f"card {index + 1}", line)
+        question, answer = card.text("q"), card.text("a")
+        card.unknown(["q", "a"])
+        if question and answer:
+            cards.append(Card(question, answer))
+    if len(cards) < MIN_CARDS:
+        rec.error("cards", f"has {len(cards)} self-check cards; at least {MIN_CARDS} are needed")
+    return cards
+
+
+def _check_references(pack: ContentPack, loader: _Loader, problems: Problems) -> None:
+    for kind, target, file, line, referrer in loader.refs:
+        if (kind, target) not in loader.lines:
+            problems.add(file, line, f"{referrer}: unknown {kind} {target!r}")
+    for cycle in _cycles(pack.topics):
+        file, line = loader.lines[("topic", cycle[0])]
+        problems.add(file, line, "prerequisite cycle: " + " → ".join([*cycle, cycle[0]]))
+
+
+def _cycles(topics: list[Topic]) -> list[list[str]]:
+    """Each prerequisite cycle once, as the list of topic ids around it."""
+    graph = {t.slug: [p for p in t.prerequisites] for t in topics}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    cycles: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack = [(start, iter(graph[start]))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif child in graph and state.get(child) == 1:
+                cycle = path[path.index(child):]
+                if frozenset(cycle) not in seen:
+                    seen.add(frozenset(cycle))
+                    cycles.append(cycle)
+            elif child in graph and not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(graph[child])))
+    return cycles

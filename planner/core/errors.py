@@ -1,0 +1,64 @@
+"""Errors every layer raises and every front end knows how to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class LodestarError(Exception):
+    """Base class of the errors a user is shown as a message rather than a traceback."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a content pack, at a place a person can open in an editor."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+class ContentError(LodestarError):
+    """A content pack that failed validation; `problems` lists every one found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the content pack"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+
+class DatabaseError(LodestarError):
+    """A database that cannot be opened as it is. `path` is the file, when there is one."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        self.path = path
+        super().__init__(message)
+
+
+class NotADatabaseError(DatabaseError):
+    """The file is not an SQLite database, or is truncated or damaged."""
+
+
+class NewerSchemaError(DatabaseError):
+    """The database was written by a newer Lodestar than this one."""
+
+
+class MigrationError(DatabaseError):
+    """An upgrade failed; the database was left as it was before the upgrade."""
+
+
+class AlreadyRunningError(LodestarError):
+    """Another Lodestar process holds the database."""
+
+    def __init__(self, message: str, pid: int | None = None):
+        self.pid = pid
+        super().__init__(message)
+
+
+class NotFoundError(LodestarError):
+    """A slug or id that names nothing."""

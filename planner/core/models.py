@@ -1,0 +1,255 @@
+"""What the learner's world is made of: the records every layer passes around.
+
+These are plain frozen dataclasses. The database layer returns them instead of ORM objects, the
+content loader produces them from `resources/`, and the front ends show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Difficulty(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class TopicStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ReadingKind(StrEnum):
+    PAPER = "paper"
+    BOOK = "book"
+    ARTICLE = "article"
+
+
+class DeadlineKind(StrEnum):
+    ABSTRACT = "abstract"
+    PAPER = "paper"
+
+
+@dataclass(frozen=True)
+class Track:
+    slug: str
+    title: str
+    description: str
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Card:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Skill:
+    slug: str
+    name: str
+    description: str
+    levels: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SkillLevel:
+    """A level of one skill: what a topic brings a learner to."""
+
+    skill: str
+    level: int
+
+
+@dataclass(frozen=True)
+class RoleSkill:
+    """What a role asks of one skill: the level to reach and how much it matters."""
+
+    skill: str
+    target: int
+    weight: float
+    skill_name: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    name: str
+    description: str
+    daily_work: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+    skills: tuple[RoleSkill, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    slug: str
+    kind: ReadingKind
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    venue: str
+    arxiv: str | None = None
+    doi: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """Authors (year). Title. Venue. — a one-line reference for lists."""
+        names = list(self.authors)
+        who = names[0] + " et al." if len(names) > 3 else ", ".join(names)
+        return f"{who} ({self.year}). {self.title}. {self.venue}."
+
+    @property
+    def link(self) -> str | None:
+        if self.url:
+            return self.url
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return None
+
+
+@dataclass(frozen=True)
+class Lab:
+    slug: str
+    title: str
+    summary: str
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    """A topic as lists and graphs show it, without its lesson."""
+
+    slug: str
+    title: str
+    track: str
+    summary: str
+    hours: float
+    difficulty: Difficulty
+    prerequisites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic(TopicSummary):
+    """A topic with everything its lesson page shows."""
+
+    body: str = ""
+    skills: tuple[SkillLevel, ...] = ()
+    labs: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
+    cards: tuple[Card, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    due: datetime | None  # timezone-aware UTC; None while the organisers have not announced it
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ConferenceEdition:
+    slug: str
+    series: str
+    year: int
+    link: str
+    timezone: str
+    dates: str
+    place: str
+    deadlines: tuple[Deadline, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConferenceSeries:
+    slug: str
+    title: str
+    description: str
+    field: str
+    ccf_rank: str | None = None
+    core_rank: str | None = None
+    thcpl_rank: str | None = None
+    dblp: str | None = None
+    editions: tuple[ConferenceEdition, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpcomingDeadline:
+    """One deadline still ahead, with the conference it belongs to."""
+
+    series: str
+    series_title: str
+    edition: str
+    year: int
+    kind: DeadlineKind
+    due: datetime
+    place: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    name: str
+    created_at: datetime
+    target_role: str | None = None
+    hours_per_week: float = 5.0
+    start_date: date | None = None
+    target_date: date | None = None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a content sync changed. Counts are of records (topics, roles, readings, ...)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    skipped: bool = False  # True when every file's hash matched and nothing was loaded
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.archived
+
+    def __str__(self) -> str:
+        if self.skipped:
+            return "content unchanged; nothing to do"
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.archived} archived"
+        )
+
+
+@dataclass(frozen=True)
+class ContentCounts:
+    tracks: int
+    topics: int
+    skills: int
+    roles: int
+    readings: int
+    labs: int
+    conference_series: int
+    conference_editions: int
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """Where this Lodestar keeps things, as Help → About shows them."""
+
+    data_dir: str
+    database_url: str
+    database_file: str | None
+    backup_dir: str
+    resources_dir: str

@@ -1,0 +1,137 @@
+"""Bring a database to the newest schema, backing the SQLite file up first.
+
+Alembic is imported only when the schema is not already at head, so an up-to-date database opens
+without paying for it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+from planner.core.errors import MigrationError, NewerSchemaError, NotADatabaseError
+from planner.db.engine import sqlite_path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([0-9a-f_a-z]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (None|['\"]([0-9a-z_]+)['\"])", re.M)
+
+
+@cache
+def known_revisions() -> tuple[dict[str, str | None], str]:
+    """Every revision in `migrations/versions` (id → parent) and the single head.
+
+    Read with a regular expression rather than through Alembic so a start-up that needs no
+    migration does not import it; the migration tests check this agrees with Alembic.
+    """
+    parents: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev and down:
+            parents[rev.group(1)] = down.group(2)
+    children = {p for p in parents.values() if p}
+    heads = [r for r in parents if r not in children]
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {heads}")
+    return parents, heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                tables = inspect(conn).get_table_names()
+                if tables:
+                    raise NotADatabaseError(
+                        f"{_where(engine)} holds tables but no schema version; "
+                        "it is not a Lodestar database.", sqlite_path(str(engine.url)))
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SADatabaseError as exc:
+        raise _damaged(engine, exc) from exc
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    parents, head = known_revisions()
+    current = current_revision(engine)
+    if current is not None and current not in parents:
+        raise NewerSchemaError(
+            f"{_where(engine)} was written by a newer version of Lodestar (schema {current}). "
+            "Update Lodestar to open it.", sqlite_path(str(engine.url)))
+    return current != head
+
+
+def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
+    """Upgrade to head in one transaction; return the backup made first, if any.
+
+    An empty database is created without a backup; an older SQLite one is first copied to
+    `backup_dir/<name>-<timestamp>.sqlite3`. A failed upgrade rolls back completely.
+    """
+    if not needs_upgrade(engine):
+        return None
+    backup = None
+    path = sqlite_path(str(engine.url))
+    if path is not None and current_revision(engine) is not None and backup_dir is not None:
+        backup = backup_sqlite(path, backup_dir, reason="before-upgrade")
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SADatabaseError as exc:
+        raise _damaged(engine, exc) from exc
+    except Exception as exc:
+        raise MigrationError(
+            f"Upgrading {_where(engine)} failed and was rolled back: {exc}", path) from exc
+    return backup
+
+
+def backup_sqlite(path: Path, backup_dir: Path, reason: str = "backup") -> Path:
+    """A consistent copy of a live SQLite file (WAL included), named by time; returns its path."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}-{stamp}-{reason}.sqlite3"
+    copy_sqlite(path, target)
+    return target
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy with SQLite's online backup API, so a copy taken mid-write is still consistent."""
+    tmp = target.with_name(target.name + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except sqlite3.DatabaseError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NotADatabaseError(f"{source} cannot be read: {exc}", source) from exc
+    finally:
+        src.close()
+    tmp.replace(target)
+
+
+def _where(engine: Engine) -> str:
+    path = sqlite_path(str(engine.url))
+    return str(path) if path else engine.url.render_as_string(hide_password=True)
+
+
+def _damaged(engine: Engine, exc: Exception) -> NotADatabaseError:
+    return NotADatabaseError(
+        f"{_where(engine)} is damaged and cannot be read ({getattr(exc, 'orig', exc)}).",
+        sqlite_path(str(engine.url)),
+    )

@@ -1,0 +1,238 @@
+"""Every table, so Alembic's autogenerate and the migration tests see the whole schema.
+
+Content tables mirror `resources/` and are rewritten by a content sync (rows are archived, never
+deleted, when content disappears). User tables refer to content by slug, so a sync never touches
+them and an archived topic keeps its learner's history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.db.base import Base, UtcDateTime, utcnow
+
+
+class ContentMixin:
+    """Columns every synchronised content table has."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrackRow(ContentMixin, Base):
+    __tablename__ = "tracks"
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SkillRow(ContentMixin, Base):
+    __tablename__ = "skills"
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class TopicRow(ContentMixin, Base):
+    __tablename__ = "topics"
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[float] = mapped_column(Float)
+    difficulty: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text, default="")
+    cards: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    track: Mapped[TrackRow] = relationship()
+    prerequisites: Mapped[list[TopicPrerequisiteRow]] = relationship(
+        foreign_keys="TopicPrerequisiteRow.topic_id", cascade="all, delete-orphan",
+        order_by="TopicPrerequisiteRow.position",
+    )
+    skills: Mapped[list[TopicSkillRow]] = relationship(cascade="all, delete-orphan")
+    readings: Mapped[list[TopicReadingRow]] = relationship(
+        cascade="all, delete-orphan", order_by="TopicReadingRow.position"
+    )
+    labs: Mapped[list[TopicLabRow]] = relationship(
+        cascade="all, delete-orphan", order_by="TopicLabRow.position"
+    )
+
+
+class TopicPrerequisiteRow(Base):
+    __tablename__ = "topic_prerequisites"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    prerequisite_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                                 primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    prerequisite: Mapped[TopicRow] = relationship(foreign_keys=[prerequisite_id])
+
+
+class TopicSkillRow(Base):
+    __tablename__ = "topic_skills"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    skill: Mapped[SkillRow] = relationship()
+
+
+class RoleRow(ContentMixin, Base):
+    __tablename__ = "roles"
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    daily_work: Mapped[list[str]] = mapped_column(JSON, default=list)
+    advice: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    skills: Mapped[list[RoleSkillRow]] = relationship(
+        cascade="all, delete-orphan", order_by="RoleSkillRow.position"
+    )
+
+
+class RoleSkillRow(Base):
+    __tablename__ = "role_skills"
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    target: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    skill: Mapped[SkillRow] = relationship()
+
+
+class ReadingRow(ContentMixin, Base):
+    __tablename__ = "readings"
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    year: Mapped[int] = mapped_column(Integer)
+    venue: Mapped[str] = mapped_column(Text, default="")
+    arxiv: Mapped[str | None] = mapped_column(String(40))
+    doi: Mapped[str | None] = mapped_column(String(200))
+    isbn: Mapped[str | None] = mapped_column(String(20))
+    url: Mapped[str | None] = mapped_column(Text)
+
+
+class TopicReadingRow(Base):
+    __tablename__ = "topic_readings"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    reading_id: Mapped[int] = mapped_column(ForeignKey("readings.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    reading: Mapped[ReadingRow] = relationship()
+
+
+class LabRow(ContentMixin, Base):
+    __tablename__ = "labs"
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class TopicLabRow(Base):
+    __tablename__ = "topic_labs"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"),
+                                        primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    lab: Mapped[LabRow] = relationship()
+
+
+class ConferenceSeriesRow(ContentMixin, Base):
+    __tablename__ = "conference_series"
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str] = mapped_column(String(8))
+    ccf_rank: Mapped[str | None] = mapped_column(String(4))
+    core_rank: Mapped[str | None] = mapped_column(String(4))
+    thcpl_rank: Mapped[str | None] = mapped_column(String(4))
+    dblp: Mapped[str | None] = mapped_column(String(120))
+    editions: Mapped[list[ConferenceEditionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="ConferenceEditionRow.year"
+    )
+
+
+class ConferenceEditionRow(Base):
+    __tablename__ = "conference_editions"
+    __table_args__ = (UniqueConstraint("series_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("conference_series.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int] = mapped_column(Integer)
+    link: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(20), default="")
+    dates: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    deadlines: Mapped[list[ConferenceDeadlineRow]] = relationship(
+        cascade="all, delete-orphan", order_by="ConferenceDeadlineRow.position"
+    )
+
+
+class ConferenceDeadlineRow(Base):
+    __tablename__ = "conference_deadlines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("conference_editions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContentFileRow(Base):
+    """The hash of each pack file at the last successful sync: equal hashes skip the next one."""
+
+    __tablename__ = "content_files"
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# --- user tables ---------------------------------------------------------------------------
+
+
+class ProfileRow(Base):
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    target_role: Mapped[str | None] = mapped_column(String(120))  # role slug
+    hours_per_week: Mapped[float] = mapped_column(Float, default=5.0)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    target_date: Mapped[date | None] = mapped_column(Date)
+
+
+class TopicStateRow(Base):
+    __tablename__ = "topic_states"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    topic_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    """Column values of a row, for tests and debugging."""
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

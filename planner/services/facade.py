@@ -1,0 +1,311 @@
+"""`Lodestar`, the façade over the database, the content pack and the learner's records."""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from planner import __version__
+from planner.content import fingerprint, load_pack
+from planner.content.lesson import render_lesson
+from planner.core.errors import LodestarError, NotADatabaseError
+from planner.core.models import (
+    AppPaths,
+    ConferenceSeries,
+    ContentCounts,
+    Lab,
+    Profile,
+    Reading,
+    Role,
+    Skill,
+    SyncReport,
+    Topic,
+    TopicStatus,
+    TopicSummary,
+    Track,
+    UpcomingDeadline,
+)
+from planner.db import migrate, repository
+from planner.db.engine import make_engine, session_factory, sqlite_path
+from planner.db.sync import apply_pack, stored_fingerprint
+from planner.services.lock import InstanceLock
+from planner.services.paths import Location, resources_dir
+
+DEFAULT_PROFILE_NAME = "Me"
+
+
+class Lodestar:
+    """An open Lodestar database. Use `Lodestar.open(location)`; `close()` when done."""
+
+    def __init__(self, location: Location, engine, lock: InstanceLock | None,
+                 resources: Path, backup: Path | None):
+        self.location = location
+        self.resources = resources
+        self.upgrade_backup = backup  # the copy made before this open upgraded the schema
+        self._engine = engine
+        self._sessions = session_factory(engine)
+        self._lock = lock
+
+    # --- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, location: Location, *, resources: Path | None = None,
+             lock: bool = True) -> Lodestar:
+        """Open (creating if needed) and upgrade the database at `location`.
+
+        Raises `AlreadyRunningError` if another Lodestar holds the data folder,
+        `NotADatabaseError` for a file that is not a readable SQLite database,
+        `NewerSchemaError` for one from a newer Lodestar, `MigrationError` if the upgrade fails
+        (the database is then as it was, and a backup was taken first).
+        """
+        held = InstanceLock(location.lock_file).acquire() if lock else None
+        try:
+            engine = make_engine(location.database_url)
+            try:
+                backup = migrate.upgrade(engine, location.backup_dir)
+            except BaseException:
+                engine.dispose()
+                raise
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
+        return cls(location, engine, held, resources or resources_dir(), backup)
+
+    def close(self) -> None:
+        self._engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Lodestar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator:
+        """One use case, one transaction: commit on success, roll back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # --- about and backups ------------------------------------------------------------------
+
+    @property
+    def database_file(self) -> Path | None:
+        return sqlite_path(self.location.database_url)
+
+    def paths(self) -> AppPaths:
+        """Where this Lodestar keeps its data, for Help → About."""
+        url = self._engine.url.render_as_string(hide_password=True)
+        file = self.database_file
+        return AppPaths(str(self.location.data_dir), url, str(file) if file else None,
+                        str(self.location.backup_dir), str(self.resources))
+
+    @staticmethod
+    def versions() -> dict[str, str]:
+        """Versions of Lodestar and what it runs on (the GUI adds Qt's)."""
+        import sqlite3
+
+        import sqlalchemy
+
+        return {
+            "Lodestar": __version__,
+            "Python": platform.python_version(),
+            "SQLAlchemy": sqlalchemy.__version__,
+            "SQLite": sqlite3.sqlite_version,
+            "Platform": f"{platform.system()} {platform.release()} ({sys.platform})",
+        }
+
+    def schema_revision(self) -> str | None:
+        return migrate.current_revision(self._engine)
+
+    def backup(self, target: Path | None = None) -> Path:
+        """Copy the database to `target` (or a timestamped file in the backup folder)."""
+        file = self.database_file
+        if file is None:
+            raise LodestarError("Only an SQLite database file can be backed up from Lodestar; "
+                                "use your database server's own backup tools.")
+        if target is None:
+            return migrate.backup_sqlite(file, self.location.backup_dir, reason="manual")
+        target = Path(target)
+        if target.resolve() == file.resolve():
+            raise LodestarError("Choose a different file: that is the live database.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        migrate.copy_sqlite(file, target)
+        return target
+
+    # --- content ----------------------------------------------------------------------------
+
+    def content_is_current(self, root: Path | None = None) -> bool:
+        """True when every content file hashes as at the last sync (cheap: hashing only)."""
+        with self._session() as session:
+            return stored_fingerprint(session) == fingerprint(root or self.resources)
+
+    def sync_content(self, root: Path | None = None, *, force: bool = False) -> SyncReport:
+        """Validate the pack at `root` (default: the shipped one) and write it, all or nothing.
+
+        Skips everything when no file changed since the last sync, unless `force`. Raises
+        `ContentError` listing every problem, having written nothing, when the pack is invalid.
+        """
+        root = Path(root or self.resources)
+        if not force and self.content_is_current(root):
+            return SyncReport(skipped=True)
+        pack = load_pack(root)
+        with self._session() as session:
+            return apply_pack(session, pack)
+
+    @staticmethod
+    def check_content(root: Path) -> ContentCounts:
+        """Validate a pack without a database; raises `ContentError` with every problem."""
+        pack = load_pack(root)
+        return ContentCounts(
+            len(pack.tracks), len(pack.topics), len(pack.skills), len(pack.roles),
+            len(pack.readings), len(pack.labs), len(pack.conferences),
+            sum(len(c.editions) for c in pack.conferences))
+
+    def content_counts(self) -> ContentCounts:
+        with self._session() as session:
+            return repository.content_counts(session)
+
+    def tracks(self) -> list[Track]:
+        with self._session() as session:
+            return repository.tracks(session)
+
+    def topics(self, track: str | None = None) -> list[TopicSummary]:
+        """Live topics in curriculum order, optionally of one track."""
+        with self._session() as session:
+            return repository.topic_summaries(session, track)
+
+    def topic(self, slug: str) -> Topic:
+        with self._session() as session:
+            return repository.topic(session, slug)
+
+    def unlocked_by(self, slug: str) -> list[TopicSummary]:
+        """Topics that need `slug` first."""
+        with self._session() as session:
+            return repository.unlocked_by(session, slug)
+
+    def lesson_html(self, slug: str, dark: bool = False) -> str:
+        """The topic's lesson rendered to HTML (formulas marked up, code highlighted)."""
+        return render_lesson(self.topic(slug).body, dark=dark)
+
+    def skills(self) -> list[Skill]:
+        with self._session() as session:
+            return repository.skills(session)
+
+    def roles(self) -> list[Role]:
+        with self._session() as session:
+            return repository.roles(session)
+
+    def role(self, slug: str) -> Role:
+        with self._session() as session:
+            return repository.role(session, slug)
+
+    def readings(self, slugs: list[str] | None = None) -> list[Reading]:
+        with self._session() as session:
+            return repository.readings(session, slugs)
+
+    def labs(self) -> list[Lab]:
+        with self._session() as session:
+            return repository.labs(session)
+
+    def conference_series(self) -> list[ConferenceSeries]:
+        with self._session() as session:
+            return repository.conference_series(session)
+
+    def upcoming_deadlines(self, limit: int = 20,
+                           now: datetime | None = None) -> list[UpcomingDeadline]:
+        with self._session() as session:
+            return repository.upcoming_deadlines(session, now or datetime.now(UTC), limit)
+
+    # --- learners ---------------------------------------------------------------------------
+
+    def profiles(self) -> list[Profile]:
+        with self._session() as session:
+            return repository.profiles(session)
+
+    def create_profile(self, name: str, *, target_role: str | None = None,
+                       hours_per_week: float = 5.0, start_date: date | None = None,
+                       target_date: date | None = None) -> Profile:
+        with self._session() as session:
+            return repository.create_profile(
+                session, name, target_role=target_role, hours_per_week=hours_per_week,
+                start_date=start_date, target_date=target_date)
+
+    def default_profile(self) -> Profile:
+        """The first profile, created on first use so progress always has an owner."""
+        with self._session() as session:
+            existing = repository.profiles(session)
+            if existing:
+                return existing[0]
+            return repository.create_profile(session, DEFAULT_PROFILE_NAME,
+                                             start_date=date.today())
+
+    def topic_states(self, profile_id: int) -> dict[str, TopicStatus]:
+        """Each topic's status for the profile; topics absent are not started."""
+        with self._session() as session:
+            return repository.topic_states(session, profile_id)
+
+    def set_topic_state(self, profile_id: int, topic_slug: str, status: TopicStatus) -> None:
+        with self._session() as session:
+            repository.profile(session, profile_id)
+            repository.set_topic_state(session, profile_id, topic_slug, status)
+
+
+# --- recovering from a database that will not open -------------------------------------------
+
+
+def latest_backup(location: Location) -> Path | None:
+    """The newest backup in the location's backup folder, if any."""
+    folder = location.backup_dir
+    backups = sorted(folder.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    return backups[-1] if backups else None
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a bad database (and its WAL files) out of the way; return its new name."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.unreadable-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.unreadable-{stamp}-{n}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def restore_latest_backup(location: Location) -> tuple[Path, Path]:
+    """Set the current database aside and put the latest backup in its place.
+
+    Returns (where the bad file went, the backup restored). The backup itself is kept.
+    """
+    file = sqlite_path(location.database_url)
+    backup = latest_backup(location)
+    if file is None or backup is None:
+        raise LodestarError("There is no backup to restore.")
+    moved = set_aside(file) if file.exists() else file
+    try:
+        migrate.copy_sqlite(backup, file)
+    except NotADatabaseError:
+        if moved != file:
+            moved.rename(file)
+        raise
+    return moved, backup
+
+
+def start_new_database(location: Location) -> Path | None:
+    """Set the current database aside so the next open starts an empty one."""
+    file = sqlite_path(location.database_url)
+    if file is None or not file.exists():
+        return None
+    return set_aside(file)
