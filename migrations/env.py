@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from planner.db.base import Base
 from planner.db import models  # noqa: F401  (registers every table on Base.metadata)
+from planner.db.base import Base
 
 config = context.config
 target_metadata = Base.metadata

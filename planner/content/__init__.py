@@ -4,6 +4,7 @@
 `file:line: message`. Nothing here touches the database.
 """
 
-from planner.content.pack import ContentPack, fingerprint, load_pack
+from planner.content.lesson import render_lesson
+from planner.content.pack import fingerprint, load_pack
 
-__all__ = ["ContentPack", "fingerprint", "load_pack"]
+__all__ = ["fingerprint", "load_pack", "render_lesson"]

@@ -139,7 +139,7 @@ def _edition(rec: Record, series: str) -> ConferenceEdition | None:
     )
 
 
-def _deadline(rec: Record, key: str, raw: str, tz: timezone | None) -> datetime | None | bool:
+def _deadline(rec: Record, key: str, raw: str, tz: timezone | None) -> datetime | bool | None:
     """The deadline in UTC; None when not announced; False (after reporting) when unreadable."""
     if raw.upper() in _UNANNOUNCED:
         return None

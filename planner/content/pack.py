@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.content.conferences import parse_conference_file
@@ -14,6 +13,7 @@ from planner.core.errors import ContentError, Problem
 from planner.core.models import (
     Card,
     ConferenceSeries,
+    ContentPack,
     Difficulty,
     Lab,
     Reading,
@@ -28,21 +28,6 @@ from planner.core.models import (
 
 TOP_FILES = ("tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml")
 MIN_CARDS = 3
-
-
-@dataclass
-class ContentPack:
-    """A validated pack: every cross-reference resolves and the prerequisite graph is acyclic."""
-
-    root: Path
-    tracks: list[Track] = field(default_factory=list)
-    skills: list[Skill] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    readings: list[Reading] = field(default_factory=list)
-    labs: list[Lab] = field(default_factory=list)
-    topics: list[Topic] = field(default_factory=list)
-    conferences: list[ConferenceSeries] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
 
 
 def content_files(root: Path) -> list[Path]:

@@ -80,7 +80,7 @@ class YamlSyntaxError(ValueError):
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse `text` (which starts on line `first_line` of its file) keeping line numbers."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - the loader is a SafeLoader
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else 0

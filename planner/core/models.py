@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 
 
 class Difficulty(StrEnum):
@@ -207,6 +208,21 @@ class Profile:
     hours_per_week: float = 5.0
     start_date: date | None = None
     target_date: date | None = None
+
+
+@dataclass
+class ContentPack:
+    """A validated content pack: every reference resolves and prerequisites form no cycle."""
+
+    root: Path
+    tracks: list[Track] = field(default_factory=list)
+    skills: list[Skill] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    labs: list[Lab] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    conferences: list[ConferenceSeries] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
 
 
 @dataclass(frozen=True)

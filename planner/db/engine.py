@@ -85,3 +85,10 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, future=True)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the database libraries, for Help → About."""
+    import sqlalchemy
+
+    return {"SQLAlchemy": sqlalchemy.__version__, "SQLite": sqlite3.sqlite_version}

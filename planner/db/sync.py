@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from planner.content.pack import ContentPack
-from planner.core.models import SyncReport
+from planner.core.models import ContentPack, SyncReport
 from planner.db.base import utcnow
 from planner.db.models import (
     ConferenceDeadlineRow,

@@ -30,7 +30,7 @@ from planner.core.models import (
     UpcomingDeadline,
 )
 from planner.db import migrate, repository
-from planner.db.engine import make_engine, session_factory, sqlite_path
+from planner.db.engine import library_versions, make_engine, session_factory, sqlite_path
 from planner.db.sync import apply_pack, stored_fingerprint
 from planner.services.lock import InstanceLock
 from planner.services.paths import Location, resources_dir
@@ -110,15 +110,10 @@ class Lodestar:
     @staticmethod
     def versions() -> dict[str, str]:
         """Versions of Lodestar and what it runs on (the GUI adds Qt's)."""
-        import sqlite3
-
-        import sqlalchemy
-
         return {
             "Lodestar": __version__,
             "Python": platform.python_version(),
-            "SQLAlchemy": sqlalchemy.__version__,
-            "SQLite": sqlite3.sqlite_version,
+            **library_versions(),
             "Platform": f"{platform.system()} {platform.release()} ({sys.platform})",
         }
 

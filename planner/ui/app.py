@@ -1,0 +1,88 @@
+"""Start the desktop app: `lodestar`, or `python main.py` from a checkout."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from planner import __version__
+from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError
+from planner.services import Location, Lodestar, resolve
+from planner.services.facade import latest_backup, restore_latest_backup, start_new_database
+from planner.ui import dialogs, theme
+from planner.ui.main_window import MainWindow
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="lodestar", description="Lodestar desktop app")
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL")
+    parser.add_argument("--data-dir", metavar="DIR", help="keep all data in DIR")
+    parser.add_argument("--version", action="version", version=f"Lodestar {__version__}")
+    return parser.parse_known_args(argv)  # the rest is Qt's (-platform, -style, ...)
+
+
+def open_database(location: Location) -> Lodestar | None:
+    """Open the database, offering to restore a backup or start afresh if it cannot be read.
+
+    Returns None when the user chooses to quit (or another instance holds the data folder).
+    """
+    while True:
+        try:
+            return Lodestar.open(location)
+        except AlreadyRunningError as exc:
+            QMessageBox.warning(None, "Lodestar is already running", str(exc))
+            return None
+        except DatabaseError as exc:
+            if exc.path is None:  # a server database: nothing here to restore or replace
+                QMessageBox.critical(None, "Lodestar cannot open its database", str(exc))
+                return None
+            choice = dialogs.ask_recovery(exc, latest_backup(location) is not None)
+            try:
+                if choice is dialogs.Recovery.RESTORE:
+                    moved, backup = restore_latest_backup(location)
+                    QMessageBox.information(None, "Backup restored", (
+                        f"Restored {backup.name}. The unreadable file was kept as {moved}."))
+                elif choice is dialogs.Recovery.START_NEW:
+                    moved = start_new_database(location)
+                    if moved is not None:
+                        QMessageBox.information(None, "New database", (
+                            f"Starting a new database. The old file was kept as {moved}."))
+                else:
+                    return None
+            except (LodestarError, OSError) as error:
+                QMessageBox.critical(None, "Lodestar", str(error))
+                return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("Lodestar")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Lodestar")
+    app.setDesktopFileName("lodestar")
+    theme.apply(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app))
+
+    location = resolve(args.db, args.data_dir)
+    lodestar = open_database(location)
+    if lodestar is None:
+        return 1
+    settings = QSettings(str(location.data_dir / "lodestar-ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(lodestar, settings)
+    window.show()
+    window.sync_content()
+    # Everything allocated so far lives as long as the app: keep the collector off it.
+    QTimer.singleShot(0, gc.freeze)
+    try:
+        return app.exec()
+    finally:
+        lodestar.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""The main window: sidebar navigation over the pages, menus, and the status bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from planner.core.errors import ContentError, LodestarError
+from planner.core.models import SyncReport
+from planner.services import Lodestar
+from planner.ui import dialogs
+from planner.ui.pages.careers import CareersPage
+from planner.ui.pages.curriculum import CurriculumPage
+from planner.ui.tasks import TaskManager
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    shortcut: str
+
+
+# The sidebar's full order. Shortcuts are fixed per page so they stay the same as pages arrive;
+# a page whose capability is not built yet is simply not in PAGES.
+SIDEBAR = [
+    PageSpec("today", "Today", "Ctrl+1"),
+    PageSpec("plan", "Study plan", "Ctrl+2"),
+    PageSpec("curriculum", "Curriculum", "Ctrl+3"),
+    PageSpec("labs", "Labs", "Ctrl+4"),
+    PageSpec("readings", "Reading list", "Ctrl+5"),
+    PageSpec("conferences", "Conferences", "Ctrl+6"),
+    PageSpec("careers", "Careers", "Ctrl+7"),
+    PageSpec("progress", "Progress", "Ctrl+8"),
+]
+BUILT = {"curriculum", "careers"}
+
+
+class MainWindow(QMainWindow):
+    content_synced = Signal(object)  # SyncReport
+
+    def __init__(self, lodestar: Lodestar, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lodestar = lodestar
+        self.settings = settings
+        self.tasks = TaskManager(self)
+        self.profile = lodestar.default_profile()
+        self.setWindowTitle("Lodestar")
+        self.setObjectName("mainWindow")
+        self.pages: dict[str, QWidget] = {}
+        self._build()
+        self._menus()
+        self._restore()
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sidebar = QListWidget(objectName="sidebar")
+        self.sidebar.setFixedWidth(180)
+        self.stack = QStackedWidget()
+        factories = {
+            "curriculum": lambda: CurriculumPage(self.lodestar, self.profile.id),
+            "careers": lambda: CareersPage(self.lodestar),
+        }
+        for spec in SIDEBAR:
+            if spec.key not in BUILT:
+                continue
+            page = factories[spec.key]()
+            page.setObjectName(f"page-{spec.key}")
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(spec.title, self.sidebar)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{spec.title}  ({spec.shortcut})")
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.busy = QProgressBar(maximumWidth=160, maximum=0, textVisible=False)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        backup = QAction("&Back up database…", self, shortcut=QKeySequence("Ctrl+Shift+B"))
+        backup.triggered.connect(self.back_up)
+        backup.setEnabled(self.lodestar.database_file is not None)
+        file_menu.addAction(backup)
+        reload_ = QAction("&Reload content", self, shortcut=QKeySequence("F5"))
+        reload_.setToolTip("Re-read the content pack and apply any changes")
+        reload_.triggered.connect(lambda: self.sync_content(force=True))
+        file_menu.addAction(reload_)
+        file_menu.addSeparator()
+        quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        file_menu.addAction(quit_)
+
+        go_menu = self.menuBar().addMenu("&Go")
+        for spec in SIDEBAR:
+            if spec.key in self.pages:
+                action = QAction(spec.title, self, shortcut=QKeySequence(spec.shortcut))
+                action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+                go_menu.addAction(action)
+                self.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Lodestar", self)
+        about.triggered.connect(lambda: dialogs.show_about(self, self.lodestar))
+        help_menu.addAction(about)
+        folder = QAction("Open &data folder", self)
+        folder.triggered.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.lodestar.location.data_dir))))
+        help_menu.addAction(folder)
+
+    def show_page(self, key: str) -> None:
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.sidebar.setCurrentRow(row)
+                return
+
+    def current_page(self) -> str:
+        item = self.sidebar.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else ""
+
+    # --- work ---------------------------------------------------------------------------------
+
+    def sync_content(self, force: bool = False) -> None:
+        """Apply the content pack in the background; pages refresh when it is done."""
+        self._busy("Loading content…")
+        self.tasks.run(lambda: self.lodestar.sync_content(force=force), self._synced,
+                       self._sync_failed)
+
+    def _synced(self, report: SyncReport) -> None:
+        self._idle()
+        if report.changed:
+            for page in self.pages.values():
+                page.refresh()
+        self.statusBar().showMessage(f"Content: {report}.", 8000)
+        self.content_synced.emit(report)
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self._idle()
+        if isinstance(error, ContentError):
+            box = QMessageBox(QMessageBox.Icon.Warning, "Content problems",
+                              "The content pack has problems, so it was not loaded. Lodestar "
+                              "keeps showing the content it had.", parent=self)
+            box.setDetailedText("\n".join(str(p) for p in error.problems))
+            box.setObjectName("contentProblems")
+            box.open()
+        else:
+            QMessageBox.critical(self, "Content", f"Loading content failed: {error}")
+        self.content_synced.emit(error)
+
+    def back_up(self) -> None:
+        default = Path.home() / f"lodestar-backup-{datetime.now():%Y-%m-%d}.sqlite3"
+        target, _ = QFileDialog.getSaveFileName(self, "Back up database", str(default),
+                                                "SQLite database (*.sqlite3);;All files (*)")
+        if target:
+            self.back_up_to(Path(target))
+
+    def back_up_to(self, target: Path) -> None:
+        self._busy("Backing up…")
+
+        def done(path: Path) -> None:
+            self._idle()
+            self.statusBar().showMessage(f"Backed up to {path}", 10000)
+
+        def failed(error: BaseException) -> None:
+            self._idle()
+            message = str(error) if isinstance(error, LodestarError | OSError) else repr(error)
+            QMessageBox.critical(self, "Backup failed", f"The backup was not made: {message}")
+
+        self.tasks.run(lambda: self.lodestar.backup(target), done, failed)
+
+    def _busy(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        self.busy.show()
+
+    def _idle(self) -> None:
+        if self.tasks.pending == 0:
+            self.busy.hide()
+        self.statusBar().clearMessage()
+
+    # --- window state -------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        self.show_page(str(self.settings.value("window/page", "curriculum")))
+        if self.sidebar.currentRow() < 0:
+            self.sidebar.setCurrentRow(0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/page", self.current_page())
+        self.settings.sync()
+        self.tasks.shutdown()
+        super().closeEvent(event)

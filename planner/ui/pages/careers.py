@@ -1,0 +1,89 @@
+"""Careers page: the six roles, what a day in each looks like, and the skills each needs."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.models import Role, Skill
+from planner.services import Lodestar
+from planner.ui import theme
+
+SLUG_ROLE = Qt.ItemDataRole.UserRole
+
+
+class CareersPage(QWidget):
+    def __init__(self, lodestar: Lodestar, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lodestar = lodestar
+        self.roles = QListWidget(objectName="roleList")
+        self.roles.currentItemChanged.connect(self._on_select)
+        self.detail = QTextBrowser(objectName="roleDetail")
+        self.detail.setOpenExternalLinks(True)
+        self.detail.document().setDocumentMargin(18)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.roles)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 860])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self._skills: dict[str, Skill] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.roles.currentItem()
+        keep = current.data(SLUG_ROLE) if current else None
+        self._skills = {s.slug: s for s in self.lodestar.skills()}
+        self._roles = {r.slug: r for r in self.lodestar.roles()}
+        self.roles.clear()
+        for role in self._roles.values():
+            item = QListWidgetItem(role.name, self.roles)
+            item.setData(SLUG_ROLE, role.slug)
+            if role.slug == keep:
+                self.roles.setCurrentItem(item)
+        if self.roles.currentItem() is None and self.roles.count():
+            self.roles.setCurrentRow(0)
+        if not self._roles:
+            self.detail.setHtml("<p>No career roles in the content pack.</p>")
+
+    def _on_select(self, item: QListWidgetItem | None, _previous) -> None:
+        if item is not None:
+            self.detail.setHtml(self.role_html(self._roles[item.data(SLUG_ROLE)]))
+
+    def role_html(self, role: Role) -> str:
+        """The role page: description, a day in the role, skill targets, advice."""
+        dark = theme.is_dark(self.palette())
+        filled, empty = ("#5b8def", "#3a3f49") if dark else ("#3b6fd8", "#dde2ea")
+        rows = []
+        for need in sorted(role.skills, key=lambda s: (-s.weight, -s.target)):
+            skill = self._skills.get(need.skill)
+            cells = "".join(
+                f'<td width="18" bgcolor="{filled if i < need.target else empty}">&nbsp;</td>'
+                for i in range(5))
+            meaning = html.escape(skill.levels.get(need.target, "")) if skill else ""
+            rows.append(
+                f"<tr><td><b>{html.escape(need.skill_name)}</b></td>"
+                f'<td><table cellspacing="2"><tr>{cells}</tr></table></td>'
+                f"<td align='right'>{need.weight:.0%}</td><td>{meaning}</td></tr>")
+        day = "".join(f"<li>{html.escape(x)}</li>" for x in role.daily_work)
+        advice = "".join(f"<li>{html.escape(x)}</li>" for x in role.advice)
+        return (
+            f"<h1>{html.escape(role.name)}</h1><p>{html.escape(role.description)}</p>"
+            f"<h2>A day in the role</h2><ul>{day}</ul>"
+            "<h2>Skills it asks for</h2>"
+            "<p>Target level out of 5, and how much each skill weighs in this role.</p>"
+            '<table cellpadding="4"><tr><th align="left">Skill</th><th align="left">Target</th>'
+            '<th align="right">Weight</th><th align="left">At that level you…</th></tr>'
+            + "".join(rows) + "</table>"
+            + (f"<h2>Advice</h2><ul>{advice}</ul>" if advice else "")
+        )

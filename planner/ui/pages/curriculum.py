@@ -1,0 +1,249 @@
+"""Curriculum page: the tracks and their topics, and the lesson of the selected topic."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.models import Topic, TopicStatus
+from planner.services import Lodestar
+from planner.ui import theme
+
+SLUG_ROLE = Qt.ItemDataRole.UserRole
+STATUS_MARK = {TopicStatus.NOT_STARTED: "", TopicStatus.IN_PROGRESS: "◐",
+               TopicStatus.DONE: "✔", TopicStatus.SKIPPED: "–"}
+
+
+class CurriculumPage(QWidget):
+    """Receives the façade and the current profile id; owns no persistent state of its own."""
+
+    status_changed = Signal(str, object)  # topic slug, TopicStatus
+
+    def __init__(self, lodestar: Lodestar, profile_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lodestar = lodestar
+        self.profile_id = profile_id
+        self.current: Topic | None = None
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.filter = QLineEdit(placeholderText="Filter topics  (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.filter.setFocus)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("topicTree")
+        self.tree.setHeaderLabels(["Topic", "Hours", ""])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setUniformRowHeights(True)
+        self.tree.currentItemChanged.connect(self._on_select)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.tree)
+
+        self.title = QLabel(objectName="lessonTitle")
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.meta = QLabel()
+        self.meta.setProperty("role", "subtitle")
+        self.status = QComboBox(objectName="topicStatus")
+        for status in TopicStatus:
+            self.status.addItem(status.label, status)
+        self.status.setToolTip("Your status for this topic")
+        self.status.activated.connect(self._on_status)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.status)
+
+        self.lesson = QTextBrowser(objectName="lessonView")
+        self.lesson.setOpenLinks(False)
+        self.lesson.anchorClicked.connect(self._on_link)
+        self.lesson.document().setDocumentMargin(18)
+        font = QFont(self.lesson.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.lesson.setFont(font)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.addLayout(head)
+        right_layout.addWidget(self.meta)
+        right_layout.addWidget(self.lesson, 1)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([380, 820])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload tracks, topics and statuses (after a content sync or a profile change)."""
+        selected = self.current.slug if self.current else None
+        states = self.lodestar.topic_states(self.profile_id)
+        tracks = {t.slug: t for t in self.lodestar.tracks()}
+        self.tree.clear()
+        parents: dict[str, QTreeWidgetItem] = {}
+        first = None
+        for topic in self.lodestar.topics():
+            parent = parents.get(topic.track)
+            if parent is None:
+                track = tracks.get(topic.track)
+                parent = QTreeWidgetItem(self.tree, [track.title if track else topic.track])
+                font = parent.font(0)
+                font.setBold(True)
+                parent.setFont(0, font)
+                parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                parent.setExpanded(True)
+                parents[topic.track] = parent
+            status = states.get(topic.slug, TopicStatus.NOT_STARTED)
+            item = QTreeWidgetItem(parent, [topic.title, f"{topic.hours:g}", STATUS_MARK[status]])
+            item.setData(0, SLUG_ROLE, topic.slug)
+            item.setToolTip(0, topic.summary)
+            item.setToolTip(2, status.label)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            first = first or item
+            if topic.slug == selected:
+                first = item
+        if first is not None:
+            self.tree.setCurrentItem(first)
+        else:
+            self._show_empty()
+
+    def show_topic(self, slug: str) -> None:
+        """Select and open a topic's lesson (used by links and other pages)."""
+        for item in self._topic_items():
+            if item.data(0, SLUG_ROLE) == slug:
+                self.filter.clear()
+                self.tree.setCurrentItem(item)
+                return
+
+    def _topic_items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            parent = self.tree.topLevelItem(i)
+            for j in range(parent.childCount()):
+                yield parent.child(j)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.tree.topLevelItemCount()):
+            parent = self.tree.topLevelItem(i)
+            visible = 0
+            for j in range(parent.childCount()):
+                child = parent.child(j)
+                hit = not needle or needle in child.text(0).lower() or needle in (
+                    child.toolTip(0).lower())
+                child.setHidden(not hit)
+                visible += hit
+            parent.setHidden(visible == 0)
+
+    def _on_select(self, item: QTreeWidgetItem | None, _previous) -> None:
+        slug = item.data(0, SLUG_ROLE) if item is not None else None
+        if slug:
+            self._show(self.lodestar.topic(slug))
+
+    def _show_empty(self) -> None:
+        self.current = None
+        self.title.setText("No topics yet")
+        self.meta.setText("")
+        self.status.setEnabled(False)
+        self.lesson.setHtml("<p>The content pack has no topics. Run <code>python -m planner "
+                            "content check</code> to see why.</p>")
+
+    def _show(self, topic: Topic) -> None:
+        self.current = topic
+        track = next((t.title for t in self.lodestar.tracks() if t.slug == topic.track), "")
+        self.title.setText(topic.title)
+        self.meta.setText(f"{track}  ·  {topic.hours:g} hours  ·  {topic.difficulty.value}")
+        state = self.lodestar.topic_states(self.profile_id).get(topic.slug, TopicStatus.NOT_STARTED)
+        self.status.setEnabled(True)
+        self.status.setCurrentIndex(self.status.findData(state))
+        dark = theme.is_dark(self.palette())
+        body = _drop_leading_title(self.lodestar.lesson_html(topic.slug, dark=dark))
+        self.lesson.setHtml(_STYLE + self._context_html(topic) + body + self._readings_html(topic))
+
+    def _context_html(self, topic: Topic) -> str:
+        titles = {t.slug: t.title for t in self.lodestar.topics()}
+        parts = [f"<p><i>{html.escape(topic.summary)}</i></p>"]
+        if topic.prerequisites:
+            links = ", ".join(f'<a href="topic:{p}">{html.escape(titles.get(p, p))}</a>'
+                              for p in topic.prerequisites)
+            parts.append(f"<p><b>Before this:</b> {links}</p>")
+        unlocks = self.lodestar.unlocked_by(topic.slug)
+        if unlocks:
+            links = ", ".join(f'<a href="topic:{t.slug}">{html.escape(t.title)}</a>'
+                              for t in unlocks)
+            parts.append(f"<p><b>Leads to:</b> {links}</p>")
+        return "".join(parts) + "<hr/>"
+
+    def _readings_html(self, topic: Topic) -> str:
+        readings = self.lodestar.readings(list(topic.readings))
+        if not readings:
+            return ""
+        items = []
+        for r in readings:
+            cite = html.escape(r.citation)
+            link = f' <a href="{html.escape(r.link)}">link</a>' if r.link else ""
+            items.append(f"<li>{cite}{link}</li>")
+        return "<hr/><h2>Further reading</h2><ul>" + "".join(items) + "</ul>"
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "topic":
+            self.show_topic(url.path())
+        elif url.scheme() in ("http", "https"):
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
+
+    def _on_status(self, index: int) -> None:
+        if self.current is None:
+            return
+        status = self.status.itemData(index)
+        self.lodestar.set_topic_state(self.profile_id, self.current.slug, status)
+        item = self.tree.currentItem()
+        if item is not None:
+            item.setText(2, STATUS_MARK[status])
+            item.setToolTip(2, status.label)
+        self.status_changed.emit(self.current.slug, status)
+
+
+def _drop_leading_title(body: str) -> str:
+    """The page header already shows the title; a lesson's own first `# Title` would repeat it."""
+    if body.startswith("<h1"):
+        end = body.find("</h1>")
+        return body[end + 5:] if end >= 0 else body
+    return body
+
+
+_STYLE = """<style>
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 18px; } h3 { font-size: 15px; }
+pre { padding: 8px; } code.math { font-style: italic; }
+td, th { padding: 3px 8px; } table { border-collapse: collapse; }
+</style>"""
