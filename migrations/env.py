@@ -4,6 +4,7 @@ the `alembic` command line works too (`alembic -x url=sqlite:///file.sqlite3 upg
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection, Engine
 
 from planner.db import models  # noqa: F401  (registers every table on Base.metadata)
 from planner.db.base import Base
@@ -23,11 +24,18 @@ def _configure(connection) -> None:
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _configure(connection)
+    connectable = config.attributes.get("connection")
+    if isinstance(connectable, Connection):
+        _configure(connectable)
         with context.begin_transaction():
             context.run_migrations()
+        return
+    if isinstance(connectable, Engine):  # as pytest-alembic hands it over
+        with connectable.connect() as connection:
+            _configure(connection)
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
         return
     from planner.db.engine import make_engine
 

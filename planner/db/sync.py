@@ -85,7 +85,14 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
              cards=[{"q": c.question, "a": c.answer} for c in r.cards])
         changed_topics.append((row, r))
 
-    topics = _upsert(session, TopicRow, topic_records, count, fill_topic)
+    # A topic's position counts within its track, so adding a topic elsewhere changes nothing here.
+    in_track: dict[str, int] = {}
+    track_position = {}
+    for t in topic_records:
+        track_position[t.slug] = in_track.get(t.track, 0)
+        in_track[t.track] = track_position[t.slug] + 1
+    topics = _upsert(session, TopicRow, topic_records, count, fill_topic,
+                     position=lambda record, _index: track_position[record.slug])
     session.flush()  # every topic has an id before links between topics are written
     for row, r in changed_topics:
         _replace(session, row, "prerequisites", [
@@ -143,11 +150,13 @@ def _set(row: Any, **values: Any) -> None:
         setattr(row, key, value)
 
 
-def _upsert(session: Session, model, records, count: _Counter, fill) -> dict[str, Any]:
+def _upsert(session: Session, model, records, count: _Counter, fill,
+            position=lambda _record, index: index) -> dict[str, Any]:
     """Insert new, update changed, archive vanished rows of one table; return rows by slug."""
     existing = {row.slug: row for row in session.scalars(select(model))}
     by_slug = {}
-    for index, record in enumerate(records):
+    for list_index, record in enumerate(records):
+        index = position(record, list_index)
         digest = record_hash(record, index)
         row = existing.get(record.slug)
         if row is None:

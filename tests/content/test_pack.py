@@ -1,0 +1,171 @@
+"""Loading and validating content packs: every problem is reported as file:line: message."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.content import load_pack
+from planner.core.errors import ContentError
+from tests.conftest import SHIPPED
+
+
+def problems(root) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_pack(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_small_pack_loads(pack):
+    loaded = load_pack(pack.root)
+    assert [t.slug for t in loaded.topics] == ["gamma", "alpha", "beta"]
+    beta = next(t for t in loaded.topics if t.slug == "beta")
+    assert beta.prerequisites == ("alpha",)
+    assert beta.readings == ("lecun2015-deep",)
+    assert len(beta.cards) == 3
+    assert loaded.roles[0].skills[1].target == 5
+    assert set(loaded.files) >= {"tracks.yaml", "topics/basics/alpha.md"}
+
+
+def test_shipped_pack_is_valid_and_complete():
+    loaded = load_pack(SHIPPED)
+    assert {r.slug for r in loaded.roles} == {
+        "researcher", "engineer", "data-scientist", "product-manager", "business-developer",
+        "educator"}
+    assert len(loaded.topics) >= 4
+    assert len(loaded.conferences) >= 40
+    for topic in loaded.topics:
+        assert len(topic.body.split()) > 300, topic.slug
+        assert len(topic.cards) >= 3, topic.slug
+
+
+def test_unknown_prerequisite_names_file_and_line(pack):
+    pack.edit("topics/basics/beta.md", "prerequisites: [alpha]", "prerequisites: [alpha, omega]")
+    assert problems(pack.root) == [
+        "topics/basics/beta.md:8: topic 'beta': unknown topic 'omega'"]
+
+
+def test_prerequisite_cycle_is_named(pack):
+    pack.edit("topics/basics/alpha.md", "prerequisites: []", "prerequisites: [gamma]")
+    found = problems(pack.root)
+    assert len(found) == 1
+    assert "prerequisite cycle: alpha → gamma → beta → alpha" in found[0]
+    assert found[0].startswith("topics/basics/alpha.md:2:")
+
+
+def test_self_prerequisite_is_a_cycle(pack):
+    pack.edit("topics/basics/alpha.md", "prerequisites: []", "prerequisites: [alpha]")
+    assert any("prerequisite cycle: alpha → alpha" in p for p in problems(pack.root))
+
+
+def test_unknown_skill_lab_and_reading(pack):
+    pack.edit("topics/advanced/gamma.md", "skills: {maths: 2}", "skills: {sorcery: 2}")
+    pack.edit("topics/advanced/gamma.md", "labs: [mlp]", "labs: [mlp, warp-drive]")
+    pack.edit("topics/advanced/gamma.md", "readings: []", "readings: [nobody2020]")
+    found = problems(pack.root)
+    assert "topics/advanced/gamma.md:9: topic 'gamma': unknown skill 'sorcery'" in found
+    assert "topics/advanced/gamma.md:10: topic 'gamma': unknown lab 'warp-drive'" in found
+    assert "topics/advanced/gamma.md:11: topic 'gamma': unknown reading 'nobody2020'" in found
+
+
+def test_role_with_unknown_skill(pack):
+    pack.edit("roles.yaml", "maths: {target: 3", "alchemy: {target: 3")
+    assert problems(pack.root) == ["roles.yaml:7: role 'engineer': unknown skill 'alchemy'"]
+
+
+def test_duplicate_ids(pack):
+    pack.topic("alpha", "advanced")
+    pack.edit("labs.yaml", "- id: mlp", "- id: mlp\n  title: x\n  summary: y\n- id: mlp")
+    found = problems(pack.root)
+    assert any(p.startswith("topics/basics/alpha.md:2: duplicate topic id 'alpha' (first "
+                            "defined at topics/advanced/alpha.md:2)") for p in found)
+    assert any(p.startswith("labs.yaml:4: duplicate lab id 'mlp'") for p in found)
+
+
+def test_malformed_front_matter_reports_its_line(pack):
+    pack.edit("topics/basics/alpha.md", "hours: 2", "hours: [2")
+    found = [p for p in problems(pack.root) if p.startswith("topics/basics/alpha.md")]
+    assert len(found) == 1
+    assert "invalid YAML" in found[0]
+    line = int(found[0].split(":")[1])
+    assert 6 <= line <= 8
+
+
+def test_missing_front_matter(pack):
+    pack.write("topics/basics/delta.md", "# Delta\n\nNo front matter here.\n")
+    assert problems(pack.root) == [
+        "topics/basics/delta.md:1: a lesson must start with YAML front matter between '---' lines"]
+
+
+def test_wrong_values_name_the_field(pack):
+    pack.edit("topics/basics/alpha.md", "hours: 2", "hours: -1")
+    pack.edit("topics/basics/alpha.md", "difficulty: beginner", "difficulty: trivial")
+    found = problems(pack.root)
+    assert "topics/basics/alpha.md:6: front matter: 'hours' is -1; it must be from 0.25 to 200" in found
+    assert any(p.startswith("topics/basics/alpha.md:7: front matter: 'difficulty' is 'trivial'")
+               for p in found)
+
+
+def test_id_must_match_file_and_track_folder(pack):
+    pack.edit("topics/basics/alpha.md", "track: basics", "track: advanced")
+    found = problems(pack.root)
+    assert any("track 'advanced' must match the folder 'basics'" in p for p in found)
+
+
+def test_too_few_cards_and_empty_lesson(pack):
+    path = pack.root / "topics/basics/alpha.md"
+    text = path.read_text()
+    text = text.replace("  - {q: Question three?, a: Answer three.}\n", "")
+    text = text[: text.index("# Alpha")]
+    path.write_text(text)
+    found = problems(pack.root)
+    assert any("has 2 self-check cards; at least 3 are needed" in p for p in found)
+    assert any("the lesson text after the front matter is empty" in p for p in found)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("doi", "doi.org/10.1038/x", "DOI 'doi.org/10.1038/x' is malformed"),
+    ("arxiv", "1706.3762", "ids from 2015 on have five digits after the dot"),
+    ("arxiv", "arXiv:1706.03762", "arXiv id 'arXiv:1706.03762' is malformed"),
+    ("arxiv", "1713.03762", "has month 13"),
+    ("isbn", "9780262035614", "ISBN '9780262035614' has a wrong check digit"),
+])
+def test_malformed_reading_identifiers(pack, field, value, message):
+    pack.edit("readings.yaml", "doi: 10.1038/nature14539", f"{field}: '{value}'")
+    found = problems(pack.root)
+    assert len(found) == 1 and found[0].startswith("readings.yaml:7:") and message in found[0]
+
+
+def test_reading_without_identifier(pack):
+    pack.edit("readings.yaml", "  doi: 10.1038/nature14539\n", "")
+    assert problems(pack.root) == [
+        "readings.yaml:1: reading 'lecun2015-deep': needs an identifier: arxiv, doi or isbn"]
+
+
+def test_valid_isbn_10_and_13_pass(pack):
+    pack.edit("readings.yaml", "doi: 10.1038/nature14539", "isbn: '0-262-03561-7'")
+    with pytest.raises(ContentError):  # a wrong ISBN-10 check digit
+        load_pack(pack.root)
+    pack.edit("readings.yaml", "isbn: '0-262-03561-7'", "isbn: '0-262-03561-8'")
+    load_pack(pack.root)
+    pack.edit("readings.yaml", "isbn: '0-262-03561-8'", "isbn: 978-0-262-03561-3")
+    load_pack(pack.root)
+
+
+def test_every_problem_is_reported_at_once(pack):
+    pack.edit("topics/basics/beta.md", "prerequisites: [alpha]", "prerequisites: [nope]")
+    pack.edit("roles.yaml", "target: 5", "target: 9")
+    pack.edit("tracks.yaml", "- id: advanced", "- id: Advanced!")
+    found = problems(pack.root)
+    assert len(found) >= 3
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_front_matter_gives_problems_not_crashes(pack, garbage):
+    pack.write("topics/basics/alpha.md", "---\n" + garbage + "\n---\n\nBody.\n")
+    try:
+        load_pack(pack.root)
+    except ContentError as error:
+        assert all(p.file for p in error.problems)

@@ -1,0 +1,169 @@
+"""Migrations: pytest-alembic's standard checks, user rows surviving upgrades, and rollback."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
+    test_model_definitions_match_ddl,
+    test_single_head_revision,
+    test_up_down_consistency,
+    test_upgrade,
+)
+
+from planner.core.errors import MigrationError, NewerSchemaError
+from planner.db import migrate
+from planner.db.engine import make_engine
+
+
+def test_revision_scan_agrees_with_alembic(alembic_runner):
+    parents, head = migrate.known_revisions()
+    assert [head] == alembic_runner.heads
+    assert set(parents) == {r for r in alembic_runner.history.revisions if r not in ("base", "heads")}
+
+
+USER_ROWS = {
+    "profiles": [{"id": 1, "name": "Ada", "created_at": datetime(2026, 1, 2, 3, 4, 5),
+                  "target_role": "researcher", "hours_per_week": 7.5,
+                  "start_date": date(2026, 1, 5), "target_date": None}],
+    "topic_states": [{"profile_id": 1, "topic_slug": "linear-algebra", "status": "done",
+                      "updated_at": datetime(2026, 2, 1, 10)}],
+}
+
+
+# profiles and topic_states exist from the first revision on, so every revision can hold them.
+@pytest.mark.parametrize("start", sorted(migrate.known_revisions()[0]))
+def test_user_rows_survive_upgrade_to_head(alembic_runner, alembic_engine, start):
+    alembic_runner.migrate_up_to(start)
+    alembic_runner.insert_into("profiles", USER_ROWS["profiles"])
+    alembic_runner.insert_into("topic_states", USER_ROWS["topic_states"])
+    alembic_runner.migrate_up_to("heads")
+    with alembic_engine.connect() as conn:
+        profile = conn.execute(sa.text("SELECT name, hours_per_week, start_date FROM profiles")).one()
+        state = conn.execute(sa.text("SELECT topic_slug, status FROM topic_states")).one()
+    assert tuple(profile) == ("Ada", 7.5, "2026-01-05")
+    assert tuple(state) == ("linear-algebra", "done")
+
+
+NEXT_MIGRATION = '''\
+"""test-only: a column added after the first release"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999_test"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("profiles") as batch:
+        batch.add_column(sa.Column("nickname", sa.String(40), nullable=True))
+    {extra}
+
+
+def downgrade():
+    with op.batch_alter_table("profiles") as batch:
+        batch.drop_column("nickname")
+'''
+
+
+@pytest.fixture
+def future_migrations(tmp_path, monkeypatch):
+    """A copy of migrations/ with one more revision, as a later release would ship."""
+
+    def make(extra: str = "pass"):
+        folder = tmp_path / "migrations"
+        shutil.copytree(migrate.MIGRATIONS_DIR, folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        _, head = migrate.known_revisions()
+        (folder / "versions" / "9999_test.py").write_text(
+            NEXT_MIGRATION.format(head=head, extra=extra))
+        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+        migrate.known_revisions.cache_clear()
+        return folder
+
+    yield make
+    migrate.known_revisions.cache_clear()
+
+
+def _database_with_a_learner(path):
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO profiles (name, created_at, hours_per_week) "
+                             "VALUES ('Ada', '2026-01-01 00:00:00', 6)"))
+    return engine
+
+
+def test_upgrade_backs_up_first_and_keeps_rows(tmp_path, future_migrations):
+    engine = _database_with_a_learner(tmp_path / "db.sqlite3")
+    future_migrations()
+    backup = migrate.upgrade(engine, tmp_path / "backups")
+    assert backup is not None and backup.exists()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT name, nickname FROM profiles")).one() == ("Ada", None)
+        assert migrate.current_revision(engine) == "9999_test"
+    old = make_engine(f"sqlite:///{backup}")
+    assert migrate.current_revision(old) != "9999_test"
+    with old.connect() as conn:
+        assert conn.execute(sa.text("SELECT name FROM profiles")).scalar() == "Ada"
+    engine.dispose()
+    old.dispose()
+
+
+def test_failed_upgrade_rolls_back_completely(tmp_path, future_migrations):
+    engine = _database_with_a_learner(tmp_path / "db.sqlite3")
+    before = migrate.current_revision(engine)
+    future_migrations(extra='op.create_table("half", sa.Column("id", sa.Integer))\n'
+                            '    raise RuntimeError("disk on fire")')
+    with pytest.raises(MigrationError, match="disk on fire"):
+        migrate.upgrade(engine, tmp_path / "backups")
+    with engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("profiles")}
+    assert "half" not in tables and "nickname" not in columns
+    assert migrate.current_revision(engine) == before
+    engine.dispose()
+
+
+def test_database_from_a_newer_release_is_refused(tmp_path, future_migrations):
+    engine = _database_with_a_learner(tmp_path / "db.sqlite3")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'ffff_future'"))
+    with pytest.raises(NewerSchemaError, match="newer version of Lodestar"):
+        migrate.upgrade(engine, tmp_path / "backups")
+    engine.dispose()
+
+
+def test_dates_round_trip(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    migrate.upgrade(engine)
+    from planner.db import repository
+    from planner.db.engine import session_factory
+
+    with session_factory(engine).begin() as session:
+        created = repository.create_profile(session, "Grace", start_date=date(2026, 3, 1))
+    with session_factory(engine).begin() as session:
+        again = repository.profile(session, created.id)
+    assert again.start_date == date(2026, 3, 1)
+    assert again.created_at.tzinfo is not None
+    engine.dispose()
+
+
+def test_transactional_ddl_rolls_back_create_table(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 't.sqlite3'}")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE t (id INTEGER)"))
+        raise RuntimeError("stop")
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("t")
+    engine.dispose()
+
+
+def test_migration_file_is_self_contained():
+    for path in (migrate.MIGRATIONS_DIR / "versions").glob("*.py"):
+        assert "planner" not in path.read_text(), f"{path.name} must not import app code"
