@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LODESTAR_THEME", "light")
 
-from planner.services import Lodestar, resolve  # noqa: E402
+from planner.services import Lodestar, resolve
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "resources"

@@ -73,21 +73,19 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFixedWidth(180)
         self.stack = QStackedWidget()
-        factories = {
+        self._factories = {
             "curriculum": lambda: CurriculumPage(self.lodestar, self.profile.id),
             "careers": lambda: CareersPage(self.lodestar),
         }
+        # Pages are built the first time they are shown, so start-up pays for one page only.
         for spec in SIDEBAR:
             if spec.key not in BUILT:
                 continue
-            page = factories[spec.key]()
-            page.setObjectName(f"page-{spec.key}")
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(spec.title, self.sidebar)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"{spec.title}  ({spec.shortcut})")
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._on_page_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -116,7 +114,7 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu("&Go")
         for spec in SIDEBAR:
-            if spec.key in self.pages:
+            if spec.key in BUILT:
                 action = QAction(spec.title, self, shortcut=QKeySequence(spec.shortcut))
                 action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
                 go_menu.addAction(action)
@@ -130,6 +128,26 @@ class MainWindow(QMainWindow):
         folder.triggered.connect(lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(self.lodestar.location.data_dir))))
         help_menu.addAction(folder)
+
+    def _on_page_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.page(self.sidebar.item(row).data(Qt.ItemDataRole.UserRole))
+        self.stack.setCurrentIndex(row)
+
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built on first use."""
+        if key not in self.pages:
+            row = next(r for r in range(self.sidebar.count())
+                       if self.sidebar.item(r).data(Qt.ItemDataRole.UserRole) == key)
+            page = self._factories[key]()
+            page.setObjectName(f"page-{key}")
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
 
     def show_page(self, key: str) -> None:
         for row in range(self.sidebar.count()):
@@ -152,7 +170,7 @@ class MainWindow(QMainWindow):
     def _synced(self, report: SyncReport) -> None:
         self._idle()
         if report.changed:
-            for page in self.pages.values():
+            for page in self.pages.values():  # pages not built yet will read fresh data anyway
                 page.refresh()
         self.statusBar().showMessage(f"Content: {report}.", 8000)
         self.content_synced.emit(report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -72,7 +72,7 @@ class CurriculumPage(QWidget):
         self.meta.setProperty("role", "subtitle")
         self.status = QComboBox(objectName="topicStatus")
         for status in TopicStatus:
-            self.status.addItem(status.label, status)
+            self.status.addItem(status.label, status.value)
         self.status.setToolTip("Your status for this topic")
         self.status.activated.connect(self._on_status)
         head = QHBoxLayout()
@@ -133,7 +133,10 @@ class CurriculumPage(QWidget):
             if topic.slug == selected:
                 first = item
         if first is not None:
+            self.tree.blockSignals(True)  # the lesson is rendered once the window is up
             self.tree.setCurrentItem(first)
+            self.tree.blockSignals(False)
+            QTimer.singleShot(0, lambda: self._on_select(self.tree.currentItem(), None))
         else:
             self._show_empty()
 
@@ -184,7 +187,7 @@ class CurriculumPage(QWidget):
         self.meta.setText(f"{track}  ·  {topic.hours:g} hours  ·  {topic.difficulty.value}")
         state = self.lodestar.topic_states(self.profile_id).get(topic.slug, TopicStatus.NOT_STARTED)
         self.status.setEnabled(True)
-        self.status.setCurrentIndex(self.status.findData(state))
+        self.status.setCurrentIndex(self.status.findData(state.value))
         dark = theme.is_dark(self.palette())
         body = _drop_leading_title(self.lodestar.lesson_html(topic.slug, dark=dark))
         self.lesson.setHtml(_STYLE + self._context_html(topic) + body + self._readings_html(topic))
@@ -225,7 +228,7 @@ class CurriculumPage(QWidget):
     def _on_status(self, index: int) -> None:
         if self.current is None:
             return
-        status = self.status.itemData(index)
+        status = TopicStatus(self.status.itemData(index))
         self.lodestar.set_topic_state(self.profile_id, self.current.slug, status)
         item = self.tree.currentItem()
         if item is not None:

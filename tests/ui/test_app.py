@@ -1,0 +1,82 @@
+"""Start-up: a database that will not open, and a second instance."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from planner.services import Lodestar
+from planner.ui import app, dialogs
+
+
+def _quiet(monkeypatch):
+    seen = []
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, _n=name: seen.append((_n, a))))
+    return seen
+
+
+def test_not_a_database_start_new_keeps_the_file(qtbot, location, monkeypatch):
+    seen = _quiet(monkeypatch)
+    location.data_dir.mkdir(parents=True)
+    bad = location.data_dir / "lodestar.sqlite3"
+    bad.write_text("my notes, not a database")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_recovery",
+                        lambda error, has_backup: asked.append((str(error), has_backup))
+                        or dialogs.Recovery.START_NEW)
+    lodestar = app.open_database(location)
+    try:
+        assert lodestar is not None
+        assert asked and str(bad) in asked[0][0] and asked[0][1] is False
+        kept = [p for p in location.data_dir.iterdir() if "unreadable" in p.name]
+        assert len(kept) == 1 and kept[0].read_text() == "my notes, not a database"
+        assert seen and "kept as" in seen[-1][1][2]
+    finally:
+        lodestar.close()
+
+
+def test_restore_latest_backup_from_the_dialog(qtbot, location, monkeypatch):
+    _quiet(monkeypatch)
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+        lodestar.backup()
+    (location.data_dir / "lodestar.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x01" * 40)
+    monkeypatch.setattr(dialogs, "ask_recovery", lambda e, has_backup: (
+        dialogs.Recovery.RESTORE if has_backup else dialogs.Recovery.QUIT))
+    lodestar = app.open_database(location)
+    try:
+        assert [p.name for p in lodestar.profiles()] == ["Ada"]
+    finally:
+        lodestar.close()
+
+
+def test_quit_leaves_everything_as_it_was(qtbot, location, monkeypatch):
+    _quiet(monkeypatch)
+    location.data_dir.mkdir(parents=True)
+    bad = location.data_dir / "lodestar.sqlite3"
+    bad.write_text("x")
+    monkeypatch.setattr(dialogs, "ask_recovery", lambda e, h: dialogs.Recovery.QUIT)
+    assert app.open_database(location) is None
+    assert sorted(p.name for p in location.data_dir.iterdir() if p.suffix != ".lock") == [
+        "lodestar.sqlite3"]
+
+
+def test_second_instance_is_told(qtbot, location, monkeypatch):
+    seen = _quiet(monkeypatch)
+    with Lodestar.open(location):
+        assert app.open_database(location) is None
+    assert seen[0][0] == "warning" and "already running" in seen[0][1][2]
+
+
+def test_recovery_dialog_offers_the_choices(qtbot, monkeypatch):
+    from planner.core.errors import NotADatabaseError
+
+    def click(box):
+        assert "broken.sqlite3" in box.text()
+        buttons = {b.text(): b for b in box.buttons()}
+        assert not buttons["Restore latest backup"].isEnabled()
+        buttons["Start a new database"].click()
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: click(box))
+    choice = dialogs.ask_recovery(NotADatabaseError("/x/broken.sqlite3 is damaged"), False)
+    assert choice is dialogs.Recovery.START_NEW
