@@ -158,6 +158,13 @@ def test_dark_palette_follows_the_scheme(qtbot, window, monkeypatch):
         page = window.page("curriculum")
         page.show_topic("linear-algebra")
         assert page.lesson.toPlainText()
+        careers = window.page("careers")
+        careers.roles.setCurrentRow(0)
+        assert "#5b8def" in careers.role_html(careers._roles["researcher"])  # dark bar colour
+        monkeypatch.setenv("LODESTAR_THEME", "light")
+        theme.apply(app)
+        QApplication.processEvents()
+        assert "#3b6fd8" in careers.detail.toHtml().lower()  # re-rendered for the light palette
     finally:
         monkeypatch.setenv("LODESTAR_THEME", "light")
         theme.apply(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -59,6 +59,12 @@ class CareersPage(QWidget):
     def _on_select(self, item: QListWidgetItem | None, _previous) -> None:
         if item is not None:
             self.detail.setHtml(self.role_html(self._roles[item.data(SLUG_ROLE)]))
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The skill bars' colours are baked into the HTML: redo it for a new palette.
+        if event.type() == QEvent.Type.PaletteChange and self.roles.currentItem() is not None:
+            self._on_select(self.roles.currentItem(), None)
+        super().changeEvent(event)
 
     def role_html(self, role: Role) -> str:
         """The role page: description, a day in the role, skill targets, advice."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -216,6 +216,12 @@ class CurriculumPage(QWidget):
             link = f' <a href="{html.escape(r.link)}">link</a>' if r.link else ""
             items.append(f"<li>{cite}{link}</li>")
         return "<hr/><h2>Further reading</h2><ul>" + "".join(items) + "</ul>"
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Code colours and link colours are baked into the lesson HTML: redo it for a new palette.
+        if event.type() == QEvent.Type.PaletteChange and self.current is not None:
+            self._show(self.current)
+        super().changeEvent(event)
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "topic":
