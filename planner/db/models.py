@@ -8,7 +8,6 @@ them and an archived topic keeps its learner's history.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -232,7 +231,3 @@ class TopicStateRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
-
-def row_dict(row: Any) -> dict[str, Any]:
-    """Column values of a row, for tests and debugging."""
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

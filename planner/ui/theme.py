@@ -29,43 +29,38 @@ def apply(app: QApplication) -> None:
     app.setStyleSheet(_STYLE)
 
 
-def _light_palette() -> QPalette:
+def _palette(colours: dict[QPalette.ColorRole, str], disabled: str) -> QPalette:
     palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#f4f5f7", QPalette.ColorRole.WindowText: "#1d2330",
-        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#eef1f5",
-        QPalette.ColorRole.Text: "#1d2330", QPalette.ColorRole.Button: "#e9ecf1",
-        QPalette.ColorRole.ButtonText: "#1d2330", QPalette.ColorRole.ToolTipBase: "#ffffe8",
-        QPalette.ColorRole.ToolTipText: "#1d2330", QPalette.ColorRole.PlaceholderText: "#7a8294",
-        QPalette.ColorRole.Link: "#2456b8", QPalette.ColorRole.LinkVisited: "#6b3fb8",
-        QPalette.ColorRole.Highlight: ACCENT.name(), QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Mid: "#c7ccd6", QPalette.ColorRole.Dark: "#9aa1ae",
-    }
-    for role, colour in roles.items():
+    for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9aa1ae"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#9aa1ae"))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     return palette
+
+
+_R = QPalette.ColorRole
+_LIGHT = {
+    _R.Window: "#f4f5f7", _R.WindowText: "#1d2330", _R.Base: "#ffffff", _R.AlternateBase: "#eef1f5",
+    _R.Text: "#1d2330", _R.Button: "#e9ecf1", _R.ButtonText: "#1d2330", _R.ToolTipBase: "#ffffe8",
+    _R.ToolTipText: "#1d2330", _R.PlaceholderText: "#7a8294", _R.Link: "#2456b8",
+    _R.LinkVisited: "#6b3fb8", _R.Highlight: ACCENT.name(), _R.HighlightedText: "#ffffff",
+    _R.Mid: "#c7ccd6", _R.Dark: "#9aa1ae",
+}
+_DARK = {
+    _R.Window: "#1f2228", _R.WindowText: "#e3e6ec", _R.Base: "#17191e", _R.AlternateBase: "#23262d",
+    _R.Text: "#e3e6ec", _R.Button: "#2b2f37", _R.ButtonText: "#e3e6ec", _R.ToolTipBase: "#2b2f37",
+    _R.ToolTipText: "#e3e6ec", _R.PlaceholderText: "#8a92a3", _R.Link: "#8fb4ff",
+    _R.LinkVisited: "#c3a6ff", _R.Highlight: ACCENT.name(), _R.HighlightedText: "#ffffff",
+    _R.Mid: "#3a3f49", _R.Dark: "#111317", _R.BrightText: "#ffffff",
+}
+
+
+def _light_palette() -> QPalette:
+    return _palette(_LIGHT, disabled="#9aa1ae")
 
 
 def _dark_palette() -> QPalette:
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#1f2228", QPalette.ColorRole.WindowText: "#e3e6ec",
-        QPalette.ColorRole.Base: "#17191e", QPalette.ColorRole.AlternateBase: "#23262d",
-        QPalette.ColorRole.Text: "#e3e6ec", QPalette.ColorRole.Button: "#2b2f37",
-        QPalette.ColorRole.ButtonText: "#e3e6ec", QPalette.ColorRole.ToolTipBase: "#2b2f37",
-        QPalette.ColorRole.ToolTipText: "#e3e6ec", QPalette.ColorRole.PlaceholderText: "#8a92a3",
-        QPalette.ColorRole.Link: "#8fb4ff", QPalette.ColorRole.LinkVisited: "#c3a6ff",
-        QPalette.ColorRole.Highlight: ACCENT.name(), QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Mid: "#3a3f49", QPalette.ColorRole.Dark: "#111317",
-        QPalette.ColorRole.BrightText: "#ffffff",
-    }
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7280"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7280"))
-    return palette
+    return _palette(_DARK, disabled="#6b7280")
 
 
 _STYLE = """
