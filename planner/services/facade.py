@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from planner import __version__
-from planner.content import fingerprint, load_pack
-from planner.content.lesson import render_lesson
+from planner.content import fingerprint, load_pack, render_lesson
 from planner.core.errors import LodestarError, NotADatabaseError
 from planner.core.models import (
     AppPaths,

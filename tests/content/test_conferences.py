@@ -10,6 +10,7 @@ from planner.content import load_pack
 from planner.content.conferences import parse_timezone
 from planner.core.errors import ContentError
 from planner.core.models import DeadlineKind
+from tests.conftest import SHIPPED
 
 SERIES = """\
 - title: ICLR
@@ -78,7 +79,7 @@ def test_bad_time_zone_and_date_are_reported_with_lines(pack):
 
 
 def test_shipped_conferences_have_ranks_and_deadlines():
-    conferences = load_pack(__import__("tests.conftest").conftest.SHIPPED).conferences
+    conferences = load_pack(SHIPPED).conferences
     assert len(conferences) >= 40
     neurips = next(c for c in conferences if c.dblp == "nips")
     assert neurips.ccf_rank == "A"

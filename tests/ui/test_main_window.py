@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.core.models import TopicStatus
-from planner.services import Lodestar
+from planner.services import Lodestar, resolve
 from planner.ui import dialogs, theme
 from planner.ui.main_window import SIDEBAR, MainWindow
 
@@ -100,8 +100,7 @@ def test_back_up_database(qtbot, window, tmp_path):
     window.back_up_to(target)
     qtbot.waitUntil(lambda: target.exists() and window.tasks.pending == 0, timeout=10000)
     assert "Backed up to" in window.statusBar().currentMessage()
-    with Lodestar.open(__import__("planner.services", fromlist=["resolve"]).resolve(
-            f"sqlite:///{target}", tmp_path / "o"), lock=False) as copy:
+    with Lodestar.open(resolve(f"sqlite:///{target}", tmp_path / "o"), lock=False) as copy:
         assert copy.content_counts().roles == 6
 
 
