@@ -74,3 +74,12 @@ class LabConfigError(LodestarError):
 
 class CheckpointError(LodestarError):
     """A checkpoint that cannot be used: another lab's, another shape, or not a checkpoint."""
+
+
+class PlanError(LodestarError):
+    """A plan that cannot be made from this input: zero hours, a target date in the past, a role
+    no topic teaches, a prerequisite cycle. `field` names the profile field to fix, if one is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.field = field
+        super().__init__(message)

@@ -7,7 +7,7 @@ content loader produces them from `resources/`, and the front ends show them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -199,8 +199,14 @@ class UpcomingDeadline:
     link: str
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 @dataclass(frozen=True)
 class Profile:
+    """A learner: whom the plan, progress and lab runs belong to. `study_days` are weekday
+    numbers (0 = Monday); `skills` the self-assessed level 0–5 per skill slug."""
+
     id: int
     name: str
     created_at: datetime
@@ -208,6 +214,150 @@ class Profile:
     hours_per_week: float = 5.0
     start_date: date | None = None
     target_date: date | None = None
+    secondary_role: str | None = None
+    study_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    review_share: float = 0.15
+    skills: dict[str, int] = field(default_factory=dict)
+
+
+# --- study plans -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTopic:
+    """A topic as the scheduler sees it: its hours, prerequisites, the skill levels it brings
+    and its labs."""
+
+    slug: str
+    title: str
+    hours: float
+    prerequisites: tuple[str, ...] = ()
+    skills: tuple[SkillLevel, ...] = ()
+    labs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything a plan is made from; stored with the plan so an old plan can be re-read.
+
+    Weeks are counted from `start` (week 0 begins on it); the plan is laid out from the week
+    holding `today`, whose hours are pro-rated by the study days left in it."""
+
+    topics: tuple[PlanTopic, ...]
+    targets: tuple[RoleSkill, ...]  # what the role(s) ask, merged: skill, target level, weight
+    levels: dict[str, int]  # the learner's current level per skill (self-assessed or earned)
+    states: dict[str, TopicStatus]  # progress so far; absent topics are not started
+    hours_per_week: float
+    study_days: tuple[int, ...]  # 0 = Monday … 6 = Sunday
+    start: date
+    today: date
+    target_date: date | None = None
+    review_share: float = 0.15  # of each week's hours, kept for reviews
+    lab_hours: float = 1.0  # planned hours of one lab session
+    spent: dict[str, float] = field(default_factory=dict)  # hours already spent per topic
+
+
+class PlanItemKind(StrEnum):
+    LESSON = "lesson"
+    LAB = "lab"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One thing to do in a week. A lesson longer than a week is split: `part` of `parts`."""
+
+    kind: PlanItemKind
+    title: str
+    hours: float
+    topic: str | None = None  # None for the weekly review block
+    lab: str | None = None
+    part: int = 1
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    index: int  # weeks since the profile's start date, 0-based
+    start: date
+    capacity: float  # study hours available this week, reviews excluded
+    items: tuple[PlanItem, ...] = ()
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def study_hours(self) -> float:
+        return sum(i.hours for i in self.items if i.kind is not PlanItemKind.REVIEW)
+
+
+@dataclass(frozen=True)
+class SkillGap:
+    """One skill of the target role: where the learner is, where the role wants them."""
+
+    skill: str
+    current: int
+    target: int
+    weight: float
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.target - self.current)
+
+    @property
+    def weighted(self) -> float:
+        return self.gap * self.weight
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why the target date cannot be met, and the two ways to meet it."""
+
+    needed_hours: float  # study hours the plan needs from today
+    available_hours: float  # study hours before the target date at the current pace
+    hours_per_week_needed: float  # weekly hours (same review share) that meet the date
+    droppable: tuple[str, ...] = ()  # lowest-weight optional topics whose dropping meets it
+
+    @property
+    def missing_hours(self) -> float:
+        return max(0.0, self.needed_hours - self.available_hours)
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """A dated plan: the weeks from today to the last topic, and why each topic is in it."""
+
+    weeks: tuple[PlanWeek, ...]
+    gap: tuple[SkillGap, ...]
+    reasons: dict[str, str] = field(default_factory=dict)  # topic slug -> why it is planned
+    finish: date | None = None  # the last day with planned work
+    target_date: date | None = None
+    shortfall: Shortfall | None = None
+
+    @property
+    def topics(self) -> list[str]:
+        """The planned topics in the order they are studied."""
+        seen: dict[str, None] = {}
+        for week in self.weeks:
+            for item in week.items:
+                if item.kind is PlanItemKind.LESSON and item.topic:
+                    seen.setdefault(item.topic)
+        return list(seen)
+
+    @property
+    def study_hours(self) -> float:
+        return sum(w.study_hours for w in self.weeks)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """How one topic moved between two plans; a week of None means absent from that plan."""
+
+    topic: str
+    title: str
+    old_week: int | None
+    new_week: int | None
 
 
 @dataclass
