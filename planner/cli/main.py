@@ -7,6 +7,10 @@
     python -m planner info                     versions, paths and what the database holds
     python -m planner topics [--track T]       the curriculum
     python -m planner roles                    the career roles and their skill targets
+    python -m planner profile create NAME --role R [--hours H] [--days mon-fri] [--start D]
+                      [--target D] [--second-role R] [--skill SKILL=LEVEL ...]
+    python -m planner profile list|show NAME|edit NAME [...]|skills
+    python -m planner plan [--profile NAME] [--json] [--ics FILE] [--markdown FILE]
     python -m planner lab list [NAME]          the PyTorch labs and their settings
     python -m planner lab run NAME [--epochs N] [--device cpu] [--set lr=0.01] [--json]
     python -m planner lab export NAME FILE     the lab as a standalone PyTorch script
@@ -18,7 +22,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from planner.cli import labs
+from planner.cli import labs, plans
 from planner.core.errors import ContentError, LodestarError
 from planner.services import Lodestar, resolve, resources_dir
 
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     topics = sub.add_parser("topics", help="list the curriculum")
     topics.add_argument("--track", help="only this track")
     sub.add_parser("roles", help="list the career roles and their skill targets")
+    plans.add_parsers(sub)
     labs.add_parser(sub)
     return parser
 
@@ -101,6 +106,8 @@ def _run(lodestar: Lodestar, args: argparse.Namespace) -> int:
         _topics(lodestar, args.track)
     elif args.command == "roles":
         _roles(lodestar)
+    elif args.command in ("profile", "plan"):
+        return plans.main(lodestar, args)
     return 0
 
 

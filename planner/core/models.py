@@ -472,3 +472,46 @@ class SearchHit:
     title: str
     snippet: str
     topic: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanUpdate:
+    """A plan just made (and stored as `plan_id`), with how it differs from the one before."""
+
+    plan: StudyPlan
+    changes: tuple[PlanChange, ...]
+    plan_id: int
+    previous_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PastWeek:
+    """A week before this one as it happened: what the plan of the time asked, what got done."""
+
+    index: int
+    start: date
+    planned: tuple[PlanItem, ...]
+    done: tuple[str, ...]  # topics finished that week
+
+    @property
+    def planned_hours(self) -> float:
+        return sum(i.hours for i in self.planned if i.kind is not PlanItemKind.REVIEW)
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """How far along the profile is: hours of planned topics done against hours still planned."""
+
+    done_hours: float
+    remaining_hours: float
+    finish: date | None
+    target_date: date | None
+
+    @property
+    def fraction(self) -> float:
+        total = self.done_hours + self.remaining_hours
+        return self.done_hours / total if total else 1.0
+
+    @property
+    def on_track(self) -> bool:
+        return self.target_date is None or self.finish is None or self.finish <= self.target_date

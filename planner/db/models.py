@@ -222,6 +222,35 @@ class ProfileRow(Base):
     hours_per_week: Mapped[float] = mapped_column(Float, default=5.0)
     start_date: Mapped[date | None] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
+    secondary_role: Mapped[str | None] = mapped_column(String(120))  # role slug
+    study_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4",
+                                            server_default="0,1,2,3,4")  # weekdays, 0 = Monday
+    review_share: Mapped[float] = mapped_column(Float, default=0.15, server_default="0.15")
+    skills: Mapped[list[SkillAssessmentRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SkillAssessmentRow.skill_slug")
+
+
+class SkillAssessmentRow(Base):
+    """The learner's own rating of one skill, 0–5, as the profile wizard asked it."""
+
+    __tablename__ = "skill_assessments"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    skill_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class StudyPlanRow(Base):
+    """A plan as it was made, with everything it was made from, so plans can be compared."""
+
+    __tablename__ = "study_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    request: Mapped[dict] = mapped_column(JSON)
+    plan: Mapped[dict] = mapped_column(JSON)
 
 
 class TopicStateRow(Base):

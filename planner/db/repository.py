@@ -6,13 +6,12 @@ the transaction (one use case, one transaction).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from planner.core.errors import LodestarError, NotFoundError
+from planner.core.errors import NotFoundError
 from planner.core.models import (
     Card,
     ConferenceEdition,
@@ -22,7 +21,7 @@ from planner.core.models import (
     DeadlineKind,
     Difficulty,
     Lab,
-    Profile,
+    PlanTopic,
     Reading,
     ReadingKind,
     Role,
@@ -41,7 +40,6 @@ from planner.db.models import (
     ConferenceEditionRow,
     ConferenceSeriesRow,
     LabRow,
-    ProfileRow,
     ReadingRow,
     RoleRow,
     RoleSkillRow,
@@ -116,6 +114,24 @@ def topic(session: Session, slug: str) -> Topic:
         readings=tuple(link.reading.slug for link in row.readings if not link.reading.archived),
         cards=tuple(Card(c["q"], c["a"]) for c in row.cards),
     )
+
+
+def plan_topics(session: Session) -> list[PlanTopic]:
+    """Every live topic as the scheduler needs it (hours, prerequisites, skills, labs), in
+    curriculum order; three queries whatever the size of the curriculum."""
+    rows = session.scalars(
+        select(TopicRow).join(TrackRow).where(TopicRow.archived.is_(False))
+        .options(selectinload(TopicRow.prerequisites).selectinload(TopicPrerequisiteRow.prerequisite),
+                 selectinload(TopicRow.skills).selectinload(TopicSkillRow.skill),
+                 selectinload(TopicRow.labs).selectinload(TopicLabRow.lab))
+        .order_by(TrackRow.position, TopicRow.position))
+    return [PlanTopic(
+        slug=row.slug, title=row.title, hours=row.hours,
+        prerequisites=tuple(p.prerequisite.slug for p in row.prerequisites
+                            if not p.prerequisite.archived),
+        skills=tuple(SkillLevel(s.skill.slug, s.level) for s in row.skills if not s.skill.archived),
+        labs=tuple(link.lab.slug for link in row.labs if not link.lab.archived),
+    ) for row in rows]
 
 
 def unlocked_by(session: Session, slug: str) -> list[TopicSummary]:
@@ -218,40 +234,6 @@ def upcoming_deadlines(session: Session, after: datetime, limit: int = 20) -> li
 
 
 # --- learners -------------------------------------------------------------------------------
-
-
-def _profile(row: ProfileRow) -> Profile:
-    return Profile(row.id, row.name, row.created_at, row.target_role, row.hours_per_week,
-                   row.start_date, row.target_date)
-
-
-def profiles(session: Session) -> list[Profile]:
-    return [_profile(r) for r in session.scalars(select(ProfileRow).order_by(ProfileRow.id))]
-
-
-def profile(session: Session, profile_id: int) -> Profile:
-    row = session.get(ProfileRow, profile_id)
-    if row is None:
-        raise NotFoundError(f"No profile with id {profile_id}.")
-    return _profile(row)
-
-
-def create_profile(session: Session, name: str, *, target_role: str | None = None,
-                   hours_per_week: float = 5.0, start_date: date | None = None,
-                   target_date: date | None = None) -> Profile:
-    name = name.strip()
-    if not name:
-        raise LodestarError("A profile needs a name.")
-    if session.scalar(select(ProfileRow.id).where(ProfileRow.name == name)) is not None:
-        raise LodestarError(f"There is already a profile called {name!r}.")
-    row = ProfileRow(name=name, target_role=target_role, hours_per_week=hours_per_week,
-                     start_date=start_date, target_date=target_date, created_at=utcnow())
-    session.add(row)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise LodestarError(f"Could not create profile {name!r}: {exc.orig}") from exc
-    return _profile(row)
 
 
 def topic_states(session: Session, profile_id: int) -> dict[str, TopicStatus]:

@@ -8,7 +8,7 @@ import platform
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planner import __version__
@@ -25,14 +25,12 @@ from planner.core.models import (
     LabRunStatus,
     LessonPage,
     MetricPoint,
-    Profile,
     Reading,
     Role,
     SearchHit,
     Skill,
     SyncReport,
     Topic,
-    TopicStatus,
     TopicSummary,
     Track,
     UpcomingDeadline,
@@ -42,11 +40,10 @@ from planner.db.engine import library_versions, make_engine, session_factory, sq
 from planner.db.sync import apply_pack, stored_fingerprint
 from planner.services.lock import InstanceLock
 from planner.services.paths import Location, resources_dir
+from planner.services.study import StudyPlans
 
-DEFAULT_PROFILE_NAME = "Me"
 
-
-class Lodestar:
+class Lodestar(StudyPlans):
     """An open Lodestar database. Use `Lodestar.open(location)`; `close()` when done."""
 
     def __init__(self, location: Location, engine, lock: InstanceLock | None,
@@ -267,39 +264,6 @@ class Lodestar:
                            now: datetime | None = None) -> list[UpcomingDeadline]:
         with self._session() as session:
             return repository.upcoming_deadlines(session, now or datetime.now(UTC), limit)
-
-    # --- learners ---------------------------------------------------------------------------
-
-    def profiles(self) -> list[Profile]:
-        with self._session() as session:
-            return repository.profiles(session)
-
-    def create_profile(self, name: str, *, target_role: str | None = None,
-                       hours_per_week: float = 5.0, start_date: date | None = None,
-                       target_date: date | None = None) -> Profile:
-        with self._session() as session:
-            return repository.create_profile(
-                session, name, target_role=target_role, hours_per_week=hours_per_week,
-                start_date=start_date, target_date=target_date)
-
-    def default_profile(self) -> Profile:
-        """The first profile, created on first use so progress always has an owner."""
-        with self._session() as session:
-            existing = repository.profiles(session)
-            if existing:
-                return existing[0]
-            return repository.create_profile(session, DEFAULT_PROFILE_NAME,
-                                             start_date=date.today())
-
-    def topic_states(self, profile_id: int) -> dict[str, TopicStatus]:
-        """Each topic's status for the profile; topics absent are not started."""
-        with self._session() as session:
-            return repository.topic_states(session, profile_id)
-
-    def set_topic_state(self, profile_id: int, topic_slug: str, status: TopicStatus) -> None:
-        with self._session() as session:
-            repository.profile(session, profile_id)
-            repository.set_topic_state(session, profile_id, topic_slug, status)
 
     # --- lab runs -------------------------------------------------------------------------------
 

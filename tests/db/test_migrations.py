@@ -42,9 +42,11 @@ def test_user_rows_survive_upgrade_to_head(alembic_runner, alembic_engine, start
     alembic_runner.insert_into("topic_states", USER_ROWS["topic_states"])
     alembic_runner.migrate_up_to("heads")
     with alembic_engine.connect() as conn:
-        profile = conn.execute(sa.text("SELECT name, hours_per_week, start_date FROM profiles")).one()
+        profile = conn.execute(sa.text(
+            "SELECT name, hours_per_week, start_date, study_days, review_share FROM profiles")).one()
         state = conn.execute(sa.text("SELECT topic_slug, status FROM topic_states")).one()
-    assert tuple(profile) == ("Ada", 7.5, "2026-01-05")
+    # Profiles from before 0004 get weekday study and the default review share.
+    assert tuple(profile) == ("Ada", 7.5, "2026-01-05", "0,1,2,3,4", 0.15)
     assert tuple(state) == ("linear-algebra", "done")
 
 
@@ -166,13 +168,13 @@ def test_database_from_a_newer_release_is_refused(tmp_path, future_migrations):
 def test_dates_round_trip(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'd.sqlite3'}")
     migrate.upgrade(engine)
-    from planner.db import repository
+    from planner.db import profiles
     from planner.db.engine import session_factory
 
     with session_factory(engine).begin() as session:
-        created = repository.create_profile(session, "Grace", start_date=date(2026, 3, 1))
+        created = profiles.create_profile(session, "Grace", start_date=date(2026, 3, 1))
     with session_factory(engine).begin() as session:
-        again = repository.profile(session, created.id)
+        again = profiles.profile(session, created.id)
     assert again.start_date == date(2026, 3, 1)
     assert again.created_at.tzinfo is not None
     engine.dispose()
