@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from planner.content.yamlsource import LineDict, LineList
@@ -143,3 +144,33 @@ class Record:
                 self.problems.add(self.file, self.line_of(key),
                                   f"{self.what}: unknown field {key!r} "
                                   f"(expected: {', '.join(sorted(allowed))})")
+
+
+class LenientRecord(Record):
+    """A record from a file a learner wrote by hand: a list where text is expected is joined
+    ('place: [Vienna, Austria]'), dates YAML read as dates are turned back into text, and
+    a year written as text is read as a number."""
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self.data.get(key)
+        if isinstance(value, list) and value and all(_scalar(v) for v in value):
+            return ", ".join(str(v).strip() for v in value if str(v).strip())
+        if isinstance(value, datetime):
+            return value.isoformat(sep=" ")
+        if isinstance(value, date):
+            return value.isoformat()
+        return super().text(key, required, default)
+
+    def number(self, key: str, lo: float, hi: float, *, integer: bool = False,
+               required: bool = True, default: float = 0) -> float:
+        value = self.data.get(key)
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+            if lo <= int(value) <= hi:
+                return int(value)
+            self.error(key, f"'{key}' is {value.strip()}; it must be from {lo:g} to {hi:g}")
+            return default
+        return super().number(key, lo, hi, integer=integer, required=required, default=default)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | date) and not isinstance(value, bool)

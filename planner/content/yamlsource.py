@@ -19,8 +19,10 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 class LineDict(dict):
     """A mapping that remembers where it and each of its keys start."""
 
-    line: int = 0
-    key_lines: dict[Any, int]
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict[Any, int] = {}  # a record made for a non-mapping has no keys
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
@@ -29,8 +31,10 @@ class LineDict(dict):
 class LineList(list):
     """A sequence that remembers where it and each of its items start."""
 
-    line: int = 0
-    item_lines: list[int]
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.item_lines: list[int] = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -85,6 +89,10 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else 0
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark
+        if exc.problem and exc.context and context is not None and context.line + first_line != line:
+            # An unclosed quote is found at the end of the file; say where it was opened.
+            problem += f" ({exc.context} that starts on line {context.line + first_line})"
         raise YamlSyntaxError(f"invalid YAML: {problem}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", first_line) from exc

@@ -85,3 +85,14 @@ def test_shipped_conferences_have_ranks_and_deadlines():
     assert neurips.ccf_rank == "A"
     assert all(d.due is None or d.due.tzinfo is UTC for c in conferences for e in c.editions
                for d in e.deadlines)
+
+
+def test_an_edition_that_is_not_a_mapping_is_reported_not_a_crash(pack):
+    # A record made for a non-mapping once had no key lines, and the first error on it raised.
+    text = SERIES.format(tz="AoE") + "    - just a note\n"
+    pack.write("conferences/AI/iclr.yml", text, dedent=False)
+    with pytest.raises(ContentError) as info:
+        load_pack(pack.root)
+    line = text.count("\n")
+    assert any(str(p).startswith(f"conferences/AI/iclr.yml:{line}: ICLR edition 3 must be a mapping")
+               for p in info.value.problems)
