@@ -1,5 +1,6 @@
 """The Labs page driven as a learner would: open from a lesson, run a tiny lab, watch points
-arrive, pause, resume, stop, compare runs, export, delete; and a worker killed mid-run."""
+arrive, pause, resume, stop, compare runs, export, delete; a worker killed mid-run; and the
+plots read out the point under the mouse and keep the learner's zoom while points arrive."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import csv
 import os
 import signal
 
+import numpy as np
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from planner.core.models import LabRunStatus
 from planner.labs import lab_info, specs
+from planner.ui.pages.lab_history import RunHistory
+from planner.ui.widgets.live_plot import LivePlots
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
 
 
 def tiny(page, **values):
@@ -27,6 +33,7 @@ def tiny(page, **values):
     page.device.setCurrentIndex(page.device.findData("cpu"))
 
 
+@slow
 def test_lesson_lab_button_lands_on_the_lab(qtbot, window):
     lessons = window.page("curriculum")
     lessons.show_topic("convolution")
@@ -39,6 +46,7 @@ def test_lesson_lab_button_lands_on_the_lab(qtbot, window):
     assert "Convolution" in page.header.text()
 
 
+@slow
 def test_invalid_settings_cannot_start(qtbot, window, monkeypatch):
     page = window.open_lab("cnn")
     monkeypatch.setattr(page.form, "values", lambda: {"lr": 50.0})
@@ -47,6 +55,7 @@ def test_invalid_settings_cannot_start(qtbot, window, monkeypatch):
     assert page.form.error.text() == "lr: 50.0 is out of range: must be a number from 1e-06 to 10"
 
 
+@slow
 def test_run_with_live_points_pause_resume_stop_and_history(qtbot, window, tmp_path):
     page = window.open_lab("cnn")
     tiny(page, epochs=400, channels=4)
@@ -85,6 +94,7 @@ def test_run_with_live_points_pause_resume_stop_and_history(qtbot, window, tmp_p
     assert history.export_png(tmp_path / "runs.png") and (tmp_path / "runs.png").stat().st_size > 1000
 
 
+@slow
 def test_delete_asks_first(qtbot, window, monkeypatch):
     page = window.open_lab("mlp-from-scratch")
     tiny(page, epochs=1, hidden=8)
@@ -102,6 +112,7 @@ def test_delete_asks_first(qtbot, window, monkeypatch):
     assert history.table.rowCount() == 0 and window.lodestar.lab_runs(lab="mlp-from-scratch") == []
 
 
+@slow
 def test_killed_worker_shows_the_reason_and_the_app_goes_on(qtbot, window):
     page = window.open_lab("cnn")
     tiny(page, epochs=400, channels=4)
@@ -116,6 +127,7 @@ def test_killed_worker_shows_the_reason_and_the_app_goes_on(qtbot, window):
     assert window.current_page() == "curriculum"
 
 
+@slow
 def test_closing_the_window_during_a_run_stops_it(qtbot, window, monkeypatch):
     page = window.open_lab("cnn")
     tiny(page, epochs=400, channels=4)
@@ -128,3 +140,100 @@ def test_closing_the_window_during_a_run_stops_it(qtbot, window, monkeypatch):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert window.lodestar.lab_runs(lab="cnn")[0].status is LabRunStatus.STOPPED
+
+
+# --- reading and zooming the plots ------------------------------------------------------------
+
+def shown_plots(qtbot, widget):
+    widget.resize(900, 600)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def hover(qtbot, plot, x: float, y: float, expected: str) -> None:
+    """Move the mouse over data point (x, y) the way pyqtgraph reports it (a scene position)
+    until the plot's read-out says `expected`. Moves are repeated because the plot lays itself
+    out again after its first paints (its axes widen), which moves the data under a position."""
+    readout = plot.parent().readouts[plot]
+
+    def shows() -> bool:
+        if readout.text == expected:
+            return True
+        plot.scene().sigMouseMoved.emit(plot.getViewBox().mapViewToScene(QPointF(x, y)))
+        return False
+
+    qtbot.waitUntil(shows)
+
+
+def test_hovering_reads_out_the_nearest_point(qtbot):
+    plots = shown_plots(qtbot, LivePlots())
+    steps = np.arange(1, 1001, dtype=float)
+    plots.add_many("train/loss", steps, 2 / np.sqrt(steps))
+    plots.add_many("test/loss", steps[99::100], 0.5 + 0 * steps[99::100])
+    plots.add_many("test/accuracy", steps[99::100], np.linspace(0.5, 0.97, 10))
+    plots.redraw()
+    loss = plots.readouts[plots.loss]
+    # on the training curve, a little above it
+    hover(qtbot, plots.loss, 400.3, 0.102, f"train/loss\nstep 400   value {2 / np.sqrt(400):.5g}")
+    assert loss.label.isVisible() and loss.line.value() == 400
+    hover(qtbot, plots.loss, 612, 0.49, "test/loss\nstep 600   value 0.5")  # nearer the test curve
+    hover(qtbot, plots.metrics, 1000, 0.9, "test/accuracy\nstep 1000   value 0.97")  # its own read-out
+    below = plots.loss.getViewBox().sceneBoundingRect().bottomLeft() + QPointF(-5, 20)
+    plots.loss.scene().sigMouseMoved.emit(below)                  # off the plot, on the axis
+    qtbot.waitUntil(lambda: loss.text == "" and not loss.label.isVisible())
+
+
+def test_history_overlay_reads_out_the_run_under_the_mouse(qtbot, lodestar):
+    ids = []
+    for scale in (1.0, 3.0):
+        run = lodestar.start_lab_run("cnn", {})
+        lodestar.add_lab_metrics(run.id, [(s, 1, "train/loss", scale / s) for s in range(1, 301)])
+        ids.append(run.id)
+    history = shown_plots(qtbot, RunHistory(lodestar))
+    history.show_lab("cnn")
+    history.table.selectAll()
+    assert set(history.plots.curves) == {f"run {i} · train/loss" for i in ids}
+    hover(qtbot, history.plots.loss, 10, 0.29, f"run {ids[1]} · train/loss\nstep 10   value 0.3")
+
+
+def wheel(plot, clicks: int) -> None:
+    centre = plot.mapFromScene(plot.getViewBox().sceneBoundingRect().center())
+    QApplication.sendEvent(plot.viewport(), QWheelEvent(
+        QPointF(centre), QPointF(plot.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, 120 * clicks),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+
+
+def double_click(plot) -> None:
+    """Press, release, double-click, release: what the window system sends for a double-click."""
+    centre = QPointF(plot.mapFromScene(plot.getViewBox().sceneBoundingRect().center()))
+    screen = QPointF(plot.mapToGlobal(centre.toPoint()))
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    for kind, buttons in ((QEvent.Type.MouseButtonPress, left), (QEvent.Type.MouseButtonRelease, none),
+                          (QEvent.Type.MouseButtonDblClick, left), (QEvent.Type.MouseButtonRelease, none)):
+        QApplication.sendEvent(plot.viewport(), QMouseEvent(kind, centre, screen, left, buttons,
+                                                            Qt.KeyboardModifier.NoModifier))
+
+
+def test_zoom_holds_while_points_arrive_until_double_click_or_a_button(qtbot):
+    plots = shown_plots(qtbot, LivePlots())
+    steps = np.arange(1, 501, dtype=float)
+    plots.add_many("train/loss", steps, 2 / np.sqrt(steps))
+    plots.redraw()
+    box = plots.loss.getViewBox()
+    wheel(plots.loss, 2)                                          # the learner zooms in
+    zoomed = box.viewRange()
+    assert zoomed[0][1] - zoomed[0][0] < 400 and box.autoRangeEnabled() == [False, False]
+    for step in range(501, 1501):                                 # training goes on, drawn each tick
+        plots.add("train/loss", step, 0.01)
+        if step % 100 == 0:
+            plots.redraw()
+            qtbot.wait(1)
+    assert box.viewRange() == zoomed
+    double_click(plots.loss)
+    qtbot.waitUntil(lambda: box.viewRange()[0][1] >= 1500)      # back to following the data
+    wheel(plots.loss, 2)
+    assert box.viewRange()[0][1] < 1400
+    plots.loss.getPlotItem().autoBtnClicked()                     # the "A" button does the same
+    qtbot.waitUntil(lambda: box.viewRange()[0][1] >= 1500)

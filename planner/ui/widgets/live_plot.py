@@ -3,19 +3,26 @@
 Each curve is created once; points go into a preallocated numpy buffer that doubles when full,
 and `redraw()` (called by the page's 50 ms timer) hands each changed curve its filled slice with
 one `setData`. Clip to view, peak downsampling, pen width 1. Once the learner zooms or pans,
-pyqtgraph stops auto-ranging that plot until its "A" button is pressed, so the view does not jump.
+pyqtgraph stops auto-ranging that plot until its "A" button is pressed (or the plot is
+double-clicked), so the view does not jump while points keep arriving. Hovering a plot shows the
+nearest point's curve, step and value (`Readout`).
 """
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f"]
 LOSS_WORDS = ("loss", "mse", "reconstruction", "kl", "elbo", "baseline", "error")
+SPARSE = 200  # curves with at most this many points get a marker on each point
+HOVER_HZ = 30  # mouse moves handled per second at most
 
 
 def follow_palette(widget: QWidget) -> None:
@@ -63,6 +70,100 @@ def smooth(values: np.ndarray, weight: float) -> np.ndarray:
     return ema / (1 - weight ** np.arange(1, len(values) + 1))
 
 
+class Readout(QObject):
+    """The hover read-out of one plot: a dashed line and a ring at the point nearest the mouse,
+    and a label with its curve, step and value.
+
+    Mouse moves reach `moved` through a SignalProxy at most HOVER_HZ times a second, and each
+    costs one binary search per curve (`np.searchsorted` on its step buffer, which is in step
+    order), so hovering never competes with the 50 ms redraw.
+    """
+
+    def __init__(self, plot: pg.PlotWidget, curves):
+        super().__init__(plot)
+        self.plot = plot
+        self.curves = curves  # () -> [(name, steps, values, colour)] drawn in this plot now
+        self.line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", width=1,
+                                                                          style=Qt.PenStyle.DashLine))
+        self.marker = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#888888", width=1.5), brush=None)
+        self.label = pg.TextItem(anchor=(0, 1), color=pg.getConfigOption("foreground"),
+                                 fill=pg.mkBrush(plot.backgroundBrush().color()),
+                                 border=pg.mkPen("#888888"))
+        self.label.setZValue(1000)
+        self.text = ""
+        self.last: QPointF | None = None
+        for item in (self.line, self.marker, self.label):
+            # straight onto the view box: not a curve of the plot, so `plot.clear()` leaves it,
+            # and never counted when the view auto-ranges
+            plot.getViewBox().addItem(item, ignoreBounds=True)
+        self.hide()
+        self.proxy = pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=HOVER_HZ, delay=0.0,
+                                    slot=self._proxied, threadSafe=False)
+        plot.scene().sigMouseClicked.connect(self._clicked)
+        plot.installEventFilter(self)
+
+    def hide(self) -> None:
+        self.text = ""
+        for item in (self.line, self.marker, self.label):
+            item.hide()
+
+    def moved(self, scene_pos: QPointF) -> None:
+        """Show the point nearest `scene_pos` (a position in the plot's scene)."""
+        self.last = QPointF(scene_pos)
+        box = self.plot.getViewBox()
+        if not box.sceneBoundingRect().contains(scene_pos):
+            self.hide()
+            return
+        found = self.nearest(box.mapSceneToView(scene_pos), box.viewPixelSize())
+        if found is None:
+            self.hide()
+            return
+        name, step, value, colour = found
+        self.text = f"{name}\nstep {step:g}   value {value:.5g}"
+        self.line.setPos(step)
+        self.marker.setData([step], [value])
+        self.label.setHtml(f'<span style="color:{colour}">&#9632;</span> {html.escape(name)}<br/>'
+                           f"step <b>{step:g}</b> &nbsp; value <b>{value:.5g}</b>")
+        (left, right), (bottom, top) = box.viewRange()
+        # keep the label inside the view: to the left of points in the right half, below top ones
+        self.label.setAnchor((1 if step > (left + right) / 2 else 0, 0 if value > (bottom + top) / 2 else 1))
+        self.label.setPos(step, value)
+        for item in (self.line, self.marker, self.label):
+            item.show()
+
+    def nearest(self, at: QPointF, pixel: tuple[float, float]) -> tuple[str, float, float, str] | None:
+        """(curve, step, value, colour) of the point nearest `at`, measured in screen pixels."""
+        best, best_distance = None, np.inf
+        for name, xs, ys, colour in self.curves():
+            if len(xs) == 0:
+                continue
+            i = int(np.searchsorted(xs, at.x()))
+            near = np.array([max(i - 1, 0), min(i, len(xs) - 1)])
+            distance = np.hypot((xs[near] - at.x()) / pixel[0], (ys[near] - at.y()) / pixel[1])
+            k = int(np.argmin(distance))
+            if distance[k] < best_distance:
+                best, best_distance = (name, float(xs[near[k]]), float(ys[near[k]]), colour), distance[k]
+        return best
+
+    def refresh(self) -> None:
+        """New points arrived: point again at what is under a mouse that has not moved."""
+        if self.text and self.last is not None:
+            self.moved(self.last)
+
+    def _proxied(self, args: tuple) -> None:
+        self.moved(args[0])
+
+    def _clicked(self, event) -> None:
+        # a double-click gives the plot back to auto-range, like the "A" button
+        if event.double() and self.plot.getViewBox().sceneBoundingRect().contains(event.scenePos()):
+            self.plot.enableAutoRange()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self.hide()
+        return False
+
+
 class LivePlots(QWidget):
     """Two plots against the optimisation step: losses, and the lab's other metrics."""
 
@@ -77,8 +178,12 @@ class LivePlots(QWidget):
         layout.addWidget(self.metrics, 2)
         self.series: dict[str, Series] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # what each curve shows now
+        self.colours: dict[str, str] = {}
         self._dirty: set[str] = set()
         self.smoothing = 0.0
+        self.readouts = {plot: Readout(plot, lambda plot=plot: self._shown_in(plot))
+                         for plot in (self.loss, self.metrics)}
 
     @staticmethod
     def _plot(title: str, left: str) -> pg.PlotWidget:
@@ -86,6 +191,10 @@ class LivePlots(QWidget):
         plot.setLabel("bottom", "step")
         plot.setLabel("left", left)
         plot.showGrid(x=True, y=True, alpha=0.2)
+        for side in ("left", "bottom"):
+            # grid lines at major and minor ticks only: the finest level's faint lines, redrawn
+            # across the whole plot whenever the range moves, made each repaint ~5 times dearer
+            plot.getAxis(side).setStyle(maxTickLevel=1)
         plot.addLegend(offset=(-10, 10))
         plot.setClipToView(True)
         plot.setDownsampling(mode="peak")
@@ -95,8 +204,12 @@ class LivePlots(QWidget):
         for plot in (self.loss, self.metrics):
             plot.clear()
             plot.enableAutoRange()
+        for readout in self.readouts.values():
+            readout.hide()
         self.series.clear()
         self.curves.clear()
+        self.colours.clear()
+        self.drawn.clear()
         self._dirty.clear()
 
     def add(self, name: str, x: float, y: float) -> None:
@@ -117,27 +230,42 @@ class LivePlots(QWidget):
 
     def redraw(self) -> None:
         """Hand every curve that changed its data: one setData per curve."""
-        for name in self._dirty:
+        if not self._dirty:
+            return
+        for name in [n for n in self.series if n in self._dirty]:  # colours in arrival order
             series = self.series[name]
             curve = self.curves.get(name)
             if curve is None:
                 curve = self._curve(name)
-            ys = series.y[:series.n]
-            smoothed = self.smoothing > 0 and "train" in name
-            curve.setData(series.x[:series.n], smooth(ys, self.smoothing) if smoothed else ys)
+            xs, ys = series.x[:series.n], series.y[:series.n]
+            if self.smoothing > 0 and "train" in name:
+                ys = smooth(ys, self.smoothing)
+            if series.n > SPARSE and curve.opts["symbol"] is not None:
+                curve.setSymbol(None)  # a marker per point costs more than the line once dense
+            curve.setData(xs, ys)
+            self.drawn[name] = (xs, ys)
         self._dirty.clear()
+        for readout in self.readouts.values():
+            readout.refresh()
 
     def _curve(self, name: str) -> pg.PlotDataItem:
-        plot = self.loss if any(word in name for word in LOSS_WORDS) else self.metrics
         colour = COLOURS[len(self.curves) % len(COLOURS)]
-        dense = "train" in name
-        curve = plot.plot(name=name, pen=pg.mkPen(colour, width=1),
-                          symbol=None if dense else "o", symbolSize=5, symbolBrush=colour,
-                          symbolPen=None)
+        sparse = "train" not in name and self.series[name].n <= SPARSE
+        curve = self._plot_of(name).plot(name=name, pen=pg.mkPen(colour, width=1),
+                                         symbol="o" if sparse else None, symbolSize=5,
+                                         symbolBrush=colour, symbolPen=None)
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         self.curves[name] = curve
+        self.colours[name] = colour
         return curve
+
+    def _plot_of(self, name: str) -> pg.PlotWidget:
+        return self.loss if any(word in name for word in LOSS_WORDS) else self.metrics
+
+    def _shown_in(self, plot: pg.PlotWidget) -> list[tuple[str, np.ndarray, np.ndarray, str]]:
+        return [(name, xs, ys, self.colours[name]) for name, (xs, ys) in self.drawn.items()
+                if self._plot_of(name) is plot and self.curves[name].isVisible()]
 
     def points(self, name: str) -> int:
         series = self.series.get(name)
