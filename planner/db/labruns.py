@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +13,9 @@ from planner.core.errors import NotFoundError
 from planner.core.models import LabRun, LabRunStatus, MetricPoint
 from planner.db.base import utcnow
 from planner.db.models import LabMetricRow, LabRunRow
+
+if TYPE_CHECKING:  # numpy costs ~90 ms to import: the app's start-up does not need it
+    import numpy as np
 
 
 def _run(row: LabRunRow) -> LabRun:
@@ -88,6 +93,51 @@ def metrics(session: Session, run_id: int) -> dict[str, list[MetricPoint]]:
     for name, step, epoch, value in session.execute(query).all():
         out.setdefault(name, []).append(MetricPoint(step, epoch, value))
     return out
+
+
+def metric_arrays(session: Session, run_id: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every curve of a run by metric name as (steps, values) float64 arrays in step order.
+
+    For drawing long runs: a 100,000-point run costs about 50 ms this way against 0.5 s as
+    `metrics` (SQLAlchemy result rows plus a dataclass per point). The rows come straight from
+    the DB-API cursor of the session's connection, one curve at a time so no name is repeated.
+    """
+    import numpy as np
+
+    _row(session, run_id)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in curve_names(session, run_id):
+        query = (select(LabMetricRow.step, LabMetricRow.value)
+                 .where(LabMetricRow.run_id == run_id, LabMetricRow.name == name)
+                 .order_by(LabMetricRow.step, LabMetricRow.id))
+        rows = _raw_rows(session, query)
+        pairs = np.fromiter(itertools.chain.from_iterable(rows), np.float64, 2 * len(rows))
+        steps, values = pairs.reshape(-1, 2).T.copy()  # two contiguous arrays
+        out[name] = (steps, values)
+    return out
+
+
+def curve_names(session: Session, run_id: int) -> list[str]:
+    """A run's metric names in order, one index seek each (a loose index scan: DISTINCT would
+    read every one of the run's index entries, ~8 ms for 100,000 points)."""
+    m = LabMetricRow
+    names = select(func.min(m.name).label("name")).where(m.run_id == run_id).cte("names", recursive=True)
+    following = select(func.min(m.name)).where(m.run_id == run_id, m.name > names.c.name).scalar_subquery()
+    names = names.union_all(select(following).where(names.c.name.is_not(None)))
+    return list(session.scalars(select(names.c.name).where(names.c.name.is_not(None))))
+
+
+def _raw_rows(session: Session, query) -> list[tuple]:
+    """`query`'s rows as the driver's plain tuples, in the session's transaction (any dialect)."""
+    compiled = query.compile(dialect=session.get_bind().dialect)
+    params = (tuple(compiled.params[key] for key in compiled.positiontup) if compiled.positional
+              else compiled.params)
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def delete_run(session: Session, run_id: int) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from planner.core.errors import NotFoundError
 from planner.core.events import Checkpoint, Failed, Finished, Metric, Started
 from planner.core.models import LabRunStatus
 from planner.services import Lodestar
@@ -62,3 +66,22 @@ def test_last_run_of_each_lab(lodestar):
     last = lodestar.last_lab_runs()
     assert {lab: run.id for lab, run in last.items()} == {"cnn": newer.id, "vae": vae.id}
     assert first.id != newer.id
+
+
+def test_run_series_as_arrays_match_the_points(lodestar):
+    run = lodestar.start_lab_run("cnn", {})
+    points = [(s, 1 + s // 50, "train/loss", 1.0 / s) for s in range(200, 0, -1)]  # written out of order
+    points += [(s, 1 + s // 50, "test/accuracy", s / 200) for s in (50, 100, 150, 200)]
+    points += [(s, 1 + s // 50, "test/loss", 2 - s / 200) for s in (200, 100)]
+    lodestar.add_lab_metrics(run.id, points)
+    series = lodestar.lab_run_series(run.id)
+    curves = lodestar.lab_run_metrics(run.id)
+    assert list(series) == sorted(curves) == ["test/accuracy", "test/loss", "train/loss"]
+    for name, (steps, values) in series.items():
+        assert steps.dtype == values.dtype == np.float64 and steps.flags.c_contiguous
+        assert steps.tolist() == [p.step for p in curves[name]]
+        assert values.tolist() == [p.value for p in curves[name]]
+    assert series["train/loss"][0][:3].tolist() == [1.0, 2.0, 3.0]
+    assert lodestar.lab_run_series(lodestar.start_lab_run("vae", {}).id) == {}
+    with pytest.raises(NotFoundError):
+        lodestar.lab_run_series(run.id + 100)
