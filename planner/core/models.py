@@ -218,6 +218,8 @@ class Profile:
     study_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     review_share: float = 0.15
     skills: dict[str, int] = field(default_factory=dict)
+    day_boundary: str = "04:00"  # local time at which the learner's day ends (streaks, reviews)
+    desired_retention: float = 0.9  # how likely a card should still be remembered when due
 
 
 # --- study plans -------------------------------------------------------------------------------
@@ -492,6 +494,7 @@ class PastWeek:
     start: date
     planned: tuple[PlanItem, ...]
     done: tuple[str, ...]  # topics finished that week
+    labs_done: tuple[str, ...] = ()  # labs completed that week (a run that reached the target)
 
     @property
     def planned_hours(self) -> float:

@@ -166,6 +166,9 @@ class ConferenceSeriesRow(ContentMixin, Base):
     core_rank: Mapped[str | None] = mapped_column(String(4))
     thcpl_rank: Mapped[str | None] = mapped_column(String(4))
     dblp: Mapped[str | None] = mapped_column(String(120))
+    # "pack" rows come from resources/; "user" rows were imported by the learner and a content
+    # sync neither updates nor archives them.
+    source: Mapped[str] = mapped_column(String(8), default="pack", server_default="pack")
     editions: Mapped[list[ConferenceEditionRow]] = relationship(
         cascade="all, delete-orphan", order_by="ConferenceEditionRow.year"
     )
@@ -184,6 +187,7 @@ class ConferenceEditionRow(Base):
     timezone: Mapped[str] = mapped_column(String(20), default="")
     dates: Mapped[str] = mapped_column(String(200), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(8), default="pack", server_default="pack")
     deadlines: Mapped[list[ConferenceDeadlineRow]] = relationship(
         cascade="all, delete-orphan", order_by="ConferenceDeadlineRow.position"
     )
@@ -226,6 +230,9 @@ class ProfileRow(Base):
     study_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4",
                                             server_default="0,1,2,3,4")  # weekdays, 0 = Monday
     review_share: Mapped[float] = mapped_column(Float, default=0.15, server_default="0.15")
+    # When the learner's day ends (streaks, due reviews) and how well cards should be remembered.
+    day_boundary: Mapped[str] = mapped_column(String(5), default="04:00", server_default="04:00")
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
     skills: Mapped[list[SkillAssessmentRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SkillAssessmentRow.skill_slug")
 
@@ -297,3 +304,107 @@ class LabMetricRow(Base):
     run: Mapped[LabRunRow] = relationship(back_populates="metrics")
 
     __table_args__ = (Index("ix_lab_metrics_run_id_name_step", "run_id", "name", "step"),)
+
+
+# --- progress, review, reading list and conferences (migration 0005) -----------------------
+
+
+class ActivityRow(Base):
+    """One thing the learner did, for streaks and the year heatmap: study, review, lab, reading,
+    topic_done. Written beside the record it summarises, in the same transaction."""
+
+    __tablename__ = "activity_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (Index("ix_activity_log_profile_id_at", "profile_id", "at"),)
+
+
+class StudySessionRow(Base):
+    """Time studied: from the study timer or entered by hand, on a topic or on nothing in
+    particular."""
+
+    __tablename__ = "study_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    topic_slug: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    minutes: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(10))  # timer | manual
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_study_sessions_profile_id_started_at", "profile_id", "started_at"),)
+
+
+class CardRow(Base):
+    """A self-check card's spaced-repetition state (the fsrs card as a dict) for one profile."""
+
+    __tablename__ = "cards"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    topic_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    card_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ReviewLogRow(Base):
+    __tablename__ = "review_logs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    topic_slug: Mapped[str] = mapped_column(String(120))
+    card_index: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[int] = mapped_column(Integer)  # 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_review_logs_profile_id_reviewed_at", "profile_id", "reviewed_at"),)
+
+
+class UserReadingRow(Base):
+    """A paper or book the learner added (by hand or BibTeX import); shared by all profiles."""
+
+    __tablename__ = "user_readings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list] = mapped_column(JSON, default=list)
+    year: Mapped[int | None] = mapped_column(Integer)
+    venue: Mapped[str] = mapped_column(Text, default="")
+    arxiv: Mapped[str | None] = mapped_column(String(40))
+    doi: Mapped[str | None] = mapped_column(String(200))
+    isbn: Mapped[str | None] = mapped_column(String(20))
+    url: Mapped[str | None] = mapped_column(Text)
+    bibtex_key: Mapped[str | None] = mapped_column(String(120))
+    entry_type: Mapped[str | None] = mapped_column(String(40))
+    month: Mapped[str | None] = mapped_column(String(20))
+    topics: Mapped[list] = mapped_column(JSON, default=list)  # linked topic slugs
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReadingStateRow(Base):
+    """A profile's state of one reading (shipped: its slug; the learner's own: its slug too)."""
+
+    __tablename__ = "reading_states"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    reading_slug: Mapped[str] = mapped_column(String(160), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))  # to_read | reading | read | not_reading
+    rating: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ConferenceFollowRow(Base):
+    __tablename__ = "conference_follows"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    series_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    followed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

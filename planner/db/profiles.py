@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from planner.core.errors import LodestarError, NotFoundError
 from planner.core.models import Profile, TopicStatus
 from planner.db.base import utcnow
-from planner.db.models import ProfileRow, SkillAssessmentRow, StudyPlanRow, TopicStateRow
+from planner.db.models import LabRunRow, ProfileRow, SkillAssessmentRow, StudyPlanRow, TopicStateRow
 
 
 def _days(text: str) -> tuple[int, ...]:
@@ -23,7 +23,8 @@ def _profile(row: ProfileRow) -> Profile:
         id=row.id, name=row.name, created_at=row.created_at, target_role=row.target_role,
         hours_per_week=row.hours_per_week, start_date=row.start_date, target_date=row.target_date,
         secondary_role=row.secondary_role, study_days=_days(row.study_days or ""),
-        review_share=row.review_share, skills={s.skill_slug: s.level for s in row.skills})
+        review_share=row.review_share, skills={s.skill_slug: s.level for s in row.skills},
+        day_boundary=row.day_boundary, desired_retention=row.desired_retention)
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -71,6 +72,7 @@ def save_profile(session: Session, draft: Profile) -> Profile:
     row.hours_per_week, row.review_share = draft.hours_per_week, draft.review_share
     row.start_date, row.target_date = draft.start_date, draft.target_date
     row.study_days = ",".join(str(d) for d in sorted(set(draft.study_days)))
+    row.day_boundary, row.desired_retention = draft.day_boundary, draft.desired_retention
     row.skills = [SkillAssessmentRow(skill_slug=slug, level=level)
                   for slug, level in sorted(draft.skills.items()) if level]
     try:
@@ -136,3 +138,17 @@ def prune_plans(session: Session, profile_id: int, keep: int = 100) -> None:
     old = select(StudyPlanRow.id).where(StudyPlanRow.profile_id == profile_id) \
         .order_by(StudyPlanRow.id.desc()).offset(keep)
     session.execute(delete(StudyPlanRow).where(StudyPlanRow.id.in_(old)))
+
+
+def completed_labs(session: Session, profile_id: int) -> dict[str, datetime]:
+    """Labs the profile has completed, with when first: a run that finished and reached the lab's
+    target (or finished at all, for a lab without a target)."""
+    rows = session.execute(
+        select(LabRunRow.lab_slug, LabRunRow.summary, LabRunRow.finished_at, LabRunRow.started_at)
+        .where(LabRunRow.profile_id == profile_id, LabRunRow.status == "finished")
+        .order_by(LabRunRow.id)).all()
+    done: dict[str, datetime] = {}
+    for lab, summary, finished, started in rows:
+        if (summary or {}).get("target_reached") is not False:
+            done.setdefault(lab, finished or started)
+    return done
