@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
 from planner.core.models import LabRun, LabRunStatus, MetricPoint
+from planner.db.activity import log_activity
 from planner.db.base import utcnow
 from planner.db.models import LabMetricRow, LabRunRow
 
@@ -54,6 +55,9 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
     if seconds is None and row.started_at is not None:
         seconds = (row.finished_at - row.started_at).total_seconds()
     row.seconds = seconds
+    if row.profile_id is not None and status is LabRunStatus.FINISHED:
+        log_activity(session, row.profile_id, row.finished_at, "lab", (seconds or 0) / 60,
+                     row.lab_slug)
     session.flush()
     return _run(row)
 

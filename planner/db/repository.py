@@ -34,6 +34,7 @@ from planner.core.models import (
     Track,
     UpcomingDeadline,
 )
+from planner.db.activity import log_activity
 from planner.db.base import utcnow
 from planner.db.models import (
     ConferenceDeadlineRow,
@@ -251,6 +252,8 @@ def set_topic_state(session: Session, profile_id: int, topic_slug: str,
         if row is not None:
             session.delete(row)
         return
+    if status is TopicStatus.DONE and (row is None or row.status != status.value):
+        log_activity(session, profile_id, utcnow(), "topic_done", subject=topic_slug)
     if row is None:
         session.add(TopicStateRow(profile_id=profile_id, topic_slug=topic_slug,
                                   status=status.value, updated_at=utcnow()))
