@@ -38,12 +38,17 @@ from planner.core.models import (
 from planner.db import labruns, migrate, repository, search
 from planner.db.engine import library_versions, make_engine, session_factory, sqlite_path
 from planner.db.sync import apply_pack, stored_fingerprint
+from planner.services.backup import Backups
+from planner.services.conferences import Conferences
 from planner.services.lock import InstanceLock
 from planner.services.paths import Location, resources_dir
+from planner.services.progress import ProgressTracking
+from planner.services.readings import ReadingList
+from planner.services.review import Reviews
 from planner.services.study import StudyPlans
 
 
-class Lodestar(StudyPlans):
+class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, Backups):
     """An open Lodestar database. Use `Lodestar.open(location)`; `close()` when done."""
 
     def __init__(self, location: Location, engine, lock: InstanceLock | None,
