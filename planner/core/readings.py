@@ -81,7 +81,7 @@ class ReadingEntry:
     @property
     def short_authors(self) -> str:
         """'Vaswani et al.', 'Kingma & Ba', 'Goodfellow' — surnames, as a list shows them."""
-        names = [a.split()[-1] if a.split() else a for a in self.reading.authors]
+        names = [_surname(a) for a in self.reading.authors]
         if not names:
             return ""
         if len(names) == 1:
@@ -97,6 +97,17 @@ class ReadingEntry:
         venue = f" {self.reading.venue}." if self.reading.venue else ""
         head = f"{who}{year}. " if who or year else ""
         return f"{head.lstrip()}{self.reading.title}.{venue}"
+
+
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def _surname(name: str) -> str:
+    """'Henry L. Roediger III' → 'Roediger'."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold() in _SUFFIXES:
+        words.pop()
+    return words[-1] if words else name
 
 
 @dataclass(frozen=True)

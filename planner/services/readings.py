@@ -209,15 +209,16 @@ def _annotate(session, profile_id: int, plan: MergePlan, items: Sequence[Importe
     groups = [(slug, new.incoming) for slug, new in zip(added, plan.new, strict=True)]
     groups += [(existing[m.existing].slug, m.incoming) for m in plan.merges]
     extras = store.state_extras(session, profile_id)
-    now = utcnow()
+    changed = {}
     for slug, incoming in groups:
-        tags, notes = extras.get(slug, ((), ""))
+        tags, notes = changed.get(slug) or extras.get(slug, ((), ""))
         new_tags = clean_tags([*tags, *(t for i in incoming for t in items[i].tags)])
         new_notes = notes or "\n".join(dict.fromkeys(items[i].notes for i in incoming
                                                      if items[i].notes))
         if new_tags != tags or new_notes != notes:
-            store.set_state(session, profile_id, slug, now, tags=new_tags, notes=new_notes)
-            extras[slug] = (new_tags, new_notes)
+            changed[slug] = (new_tags, new_notes)
+    if changed:
+        store.set_extras(session, profile_id, changed, utcnow())
 
 
 # --- helpers --------------------------------------------------------------------------------
