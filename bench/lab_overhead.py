@@ -3,9 +3,12 @@ every 50 ms as the app's timer does, divided by the same lab's training loop run
 with no queue (target: at least 0.95).
 
     python bench/lab_overhead.py [--lab cnn] [--epochs 40] [--repeats 3]
+    python bench/lab_overhead.py --bare-seconds 25 [--lab cnn] [--epochs 1000]
 
 Both sides use the worker's thread count, max(1, cores - 1). Timing starts at the first training
 step on both sides (process start-up and data loading are left out). Prints one JSON line.
+`--bare-seconds` times only the in-process loop for that many seconds of training (the baseline
+`bench/ui_latency.py` compares the Labs page against).
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ def through_runner(lab: str, cfg, threads: int) -> tuple[float, int]:
     return last - first, steps
 
 
-def in_process(lab: str, cfg, threads: int) -> tuple[float, int]:
+def in_process(lab: str, cfg, threads: int, seconds: float | None = None) -> tuple[float, int]:
+    """(seconds from the first step, steps) of the lab's own training loop, with no queue;
+    stopped after `seconds` of training if given."""
     import torch
 
     from planner.labs import engine
@@ -55,8 +60,11 @@ def in_process(lab: str, cfg, threads: int) -> tuple[float, int]:
     first, steps = None, 0
     for event in module.train(cfg, session):
         if isinstance(event, Metric) and event.name.endswith("train/loss"):
-            first = first or time.perf_counter()
+            now = time.perf_counter()
+            first = first or now
             steps = max(steps, event.step)
+            if seconds is not None and now - first >= seconds:
+                return now - first, steps
     return time.perf_counter() - first, steps
 
 
@@ -65,9 +73,16 @@ def main() -> None:
     parser.add_argument("--lab", default="cnn")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--bare-seconds", type=float, help="time only the in-process loop")
     args = parser.parse_args()
     threads = max(1, (os.cpu_count() or 2) - 1)
     cfg = with_settings(lab_info(args.lab).config(), {"epochs": str(args.epochs)})
+    if args.bare_seconds:
+        seconds, steps = in_process(args.lab, cfg, threads, args.bare_seconds)
+        print(json.dumps({"figure": "lab_bare_loop", "lab": args.lab, "threads": threads,
+                          "seconds": round(seconds, 3), "steps": steps,
+                          "samples_per_s": round(steps * cfg.batch_size / seconds, 1)}))
+        return
     ratios, rates = [], {"runner": [], "in_process": []}
     for _ in range(args.repeats):
         seconds, steps = in_process(args.lab, cfg, threads)

@@ -40,6 +40,7 @@ from planner.ui.widgets.settings_form import SettingsForm
 from planner.ui.widgets.visuals import VisualPanel
 
 SLUG = Qt.ItemDataRole.UserRole
+PROGRESS_INTERVAL = 0.25  # seconds between progress-text updates: each one re-lays out the column
 
 
 class LabsPage(QWidget):
@@ -55,6 +56,8 @@ class LabsPage(QWidget):
         self.recorder: RunRecorder | None = None
         self.epochs = 1
         self.started_at = 0.0
+        self._newest: Metric | None = None  # the newest metric not yet shown in the progress text
+        self._progress_at = 0.0
         self.timer = QTimer(self, interval=50)
         self.timer.timeout.connect(self._drain)
         self._build()
@@ -201,6 +204,7 @@ class LabsPage(QWidget):
                                 checkpoint_dir=self.lodestar.checkpoint_dir(),
                                 resources_dir=self.lodestar.resources)
         self.epochs = config.epochs
+        self._newest, self._progress_at = None, 0.0
         self.plots.clear()
         self.visuals.clear_all()
         self.log.setPlainText(f"Run {run.id}: starting the worker (it loads PyTorch, a few seconds)…")
@@ -246,13 +250,17 @@ class LabsPage(QWidget):
             for event in events:
                 self._show(event)
             self.plots.redraw()
+            if self._newest is not None and time.perf_counter() - self._progress_at >= PROGRESS_INTERVAL:
+                self._progress(self._newest)
+        if self.visuals.pending:
+            self.visuals.redraw()
         if self.runner.ended:
             self._ended()
 
     def _show(self, event) -> None:
         if isinstance(event, Metric):
             self.plots.add(event.name, event.step, event.value)
-            self._progress(event)
+            self._newest = event
         elif isinstance(event, Visual):
             self.visuals.show_visual(event)
         elif isinstance(event, Started):
@@ -265,6 +273,7 @@ class LabsPage(QWidget):
         elif isinstance(event, Finished):
             self._finished(event.summary)
         elif isinstance(event, Failed):
+            self._newest = None
             self.progress.setRange(0, 1000)
             self.state.setText(f"Failed: {event.error}")
             self.log.appendPlainText(f"The run failed: {event.error}")
@@ -272,6 +281,7 @@ class LabsPage(QWidget):
                 self.log.appendPlainText(event.traceback)
 
     def _progress(self, metric: Metric) -> None:
+        self._newest, self._progress_at = None, time.perf_counter()
         if metric.epoch < 1 or metric.epoch > self.epochs or self.progress.maximum() == 0:
             return
         if self.runner is not None and self.runner.paused:
@@ -284,6 +294,7 @@ class LabsPage(QWidget):
                            f"about {_duration(eta)} left")
 
     def _finished(self, summary: dict) -> None:
+        self._newest = None  # the final state stays on screen
         self.progress.setValue(1000)
         state = "Stopped" if summary.get("stopped") else "Finished"
         reached = summary.get("target_reached")
@@ -297,6 +308,7 @@ class LabsPage(QWidget):
 
     def _ended(self) -> None:
         self.timer.stop()
+        self.visuals.redraw(new_views=None)
         self.recorder.flush()
         self.runner.close()
         self.runner = None

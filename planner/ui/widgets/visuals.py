@@ -30,7 +30,12 @@ def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
 
 
 class VisualPanel(QTabWidget):
-    """Shows the newest picture of each name; a picture's tab is made when it first arrives."""
+    """Shows the newest picture of each name; a picture's tab is made when it first arrives.
+
+    `show_visual` only keeps the picture; `redraw` (the page's 50 ms timer) draws the ones that
+    changed, building at most one new view per call: the first epoch of the CNN lab brings three
+    pictures at once, and building their views in one tick stalled the event loop.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -38,6 +43,7 @@ class VisualPanel(QTabWidget):
         self.setObjectName("labVisuals")
         self.views: dict[str, QWidget] = {}
         self.latest: dict[str, Visual] = {}
+        self._dirty: dict[str, Visual] = {}
 
     def clear_all(self) -> None:
         while self.count():
@@ -46,17 +52,31 @@ class VisualPanel(QTabWidget):
             widget.deleteLater()
         self.views.clear()
         self.latest.clear()
+        self._dirty.clear()
 
     def show_visual(self, visual: Visual) -> None:
         # one tab per picture: a GAN's "samples after epoch N" all land in the same tab
         fixed = visual.kind in ("text", "confusion", "heatmap")
         key = visual.kind if fixed else visual.name.split(" after")[0]
         self.latest[key] = visual
-        view = self.views.get(key)
-        if view is None:
-            view = self.views[key] = self._make(visual.kind)
-            self.addTab(view, key if len(key) < 28 else key[:26] + "…")
-        self._update(view, visual)
+        self._dirty[key] = visual
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._dirty)
+
+    def redraw(self, new_views: int | None = 1) -> None:
+        """Draw the pictures that changed since the last call; build at most `new_views` new
+        views (None: all of them)."""
+        for key in list(self._dirty):
+            view = self.views.get(key)
+            if view is None:
+                if new_views is not None and new_views <= 0:
+                    continue
+                new_views = None if new_views is None else new_views - 1
+                view = self.views[key] = self._make(self._dirty[key].kind)
+                self.addTab(view, key if len(key) < 28 else key[:26] + "…")
+            self._update(view, self._dirty.pop(key))
 
     def _make(self, kind: str) -> QWidget:
         if kind == "text":
@@ -66,25 +86,29 @@ class VisualPanel(QTabWidget):
         if kind == "scatter":
             plot = pg.PlotWidget()
             plot.addLegend()
+            plot.groups = {}
             return plot
         holder = QWidget()
         layout = QVBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
         caption = QLabel()
         caption.setWordWrap(True)
-        plot = pg.PlotWidget()
-        plot.setAspectLocked(True)
-        plot.invertY(True)
-        if kind in ("images", "filters"):
-            plot.hideAxis("bottom")
-            plot.hideAxis("left")
+        # a view box (with axes for matrices), not a PlotWidget: a PlotWidget builds menus and a
+        # settings panel no picture uses, and took 10-25 ms of the GUI thread to make
+        view = pg.GraphicsLayoutWidget()
+        plot = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        view.ci.addItem(plot, row=0, col=1)
+        if kind in ("heatmap", "confusion"):
+            view.ci.addItem(pg.AxisItem("left", linkView=plot), row=0, col=0)
+            view.ci.addItem(pg.AxisItem("bottom", linkView=plot), row=1, col=1)
         image = pg.ImageItem(axisOrder="row-major")
         image.setColorMap(pg.colormap.get("viridis") if kind in ("heatmap", "confusion")
                           else pg.colormap.get("CET-L1"))
         plot.addItem(image)
-        holder.plot, holder.image, holder.caption, holder.labels = plot, image, caption, []
+        holder.plot, holder.image, holder.caption = plot, image, caption
+        holder.labels, holder.counts = {}, None
         layout.addWidget(caption)
-        layout.addWidget(plot, 1)
+        layout.addWidget(view, 1)
         return holder
 
     def _update(self, view: QWidget, visual: Visual) -> None:
@@ -104,26 +128,42 @@ class VisualPanel(QTabWidget):
 
     @staticmethod
     def _label_cells(view, counts: np.ndarray) -> None:
-        for item in view.labels:
-            view.plot.removeItem(item)
-        view.labels = []
-        for (r, c), value in np.ndenumerate(counts):
-            if value:
-                label = pg.TextItem(str(int(value)), anchor=(0.5, 0.5), color="w")
-                label.setPos(c + 0.5, r + 0.5)
-                view.plot.addItem(label)
-                view.labels.append(label)
+        # one text item per non-zero cell, kept; only the cells whose count changed are
+        # rewritten (rebuilding a 10 × 10 matrix's labels every epoch took ~25 ms)
+        previous = view.counts if view.counts is not None and view.counts.shape == counts.shape else None
+        if previous is None:
+            for item in view.labels.values():
+                view.plot.removeItem(item)
+            view.labels = {}
+            previous = np.zeros_like(counts)
+        for r, c in np.argwhere(counts != previous):
+            item = view.labels.get((r, c))
+            if item is None:
+                item = view.labels[(r, c)] = pg.TextItem(anchor=(0.5, 0.5), color="w")
+                item.setPos(c + 0.5, r + 0.5)
+                view.plot.addItem(item)
+            item.setText(str(int(counts[r, c])) if counts[r, c] else "")
+        view.counts = counts.copy()
 
     @staticmethod
     def _scatter(plot: pg.PlotWidget, visual: Visual) -> None:
-        plot.clear()
+        # one scatter per label, made once and then given new points: re-plotting every group
+        # (and its legend entry) on each update cost a few ms a group
         points = np.asarray(visual.array, dtype=float)
         labels = np.asarray(visual.meta.get("labels", np.zeros(len(points))))
         names = visual.meta.get("names") or [str(v) for v in sorted(set(labels.tolist()))]
         plot.setTitle(visual.name)
-        for value in sorted(set(labels.tolist())):
+        present = sorted(set(labels.tolist()))
+        for value, group in list(plot.groups.items()):
+            if value not in present:
+                plot.removeItem(group)
+                del plot.groups[value]
+        for value in present:
             mask = labels == value
-            colour = COLOURS[int(value) % len(COLOURS)]
-            name = names[int(value)] if int(value) < len(names) else str(value)
-            plot.plot(points[mask, 0], points[mask, 1], pen=None, symbol="o", symbolSize=5,
-                      symbolBrush=colour, symbolPen=None, name=name)
+            group = plot.groups.get(value)
+            if group is None:
+                colour = COLOURS[int(value) % len(COLOURS)]
+                name = names[int(value)] if int(value) < len(names) else str(value)
+                group = plot.groups[value] = plot.plot(pen=None, symbol="o", symbolSize=5,
+                                                       symbolBrush=colour, symbolPen=None, name=name)
+            group.setData(points[mask, 0], points[mask, 1])
