@@ -1,15 +1,324 @@
 """Study time, streaks, the heatmap, weekly hours, skill history and progress reports.
 
-Mixed into `Lodestar`, which provides `_session()` (one transaction per use case).
+Mixed into `Lodestar`, which provides `_session()` (one transaction per use case) and the
+profile and plan use cases of `planner.services.study`. Every method runs on the caller's thread.
+Study days are placed with the learner's time zone (`local_zone()`) and their profile's day
+boundary.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import functools
+import math
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from planner.core.errors import LodestarError, NotFoundError, PlanError
+from planner.core.models import PastWeek, Profile, RoleSkill, StudyPlan
+from planner.core.progress import DAY_BOUNDARY, Activity, ActivityKind, SessionSource, Streak, StudySession
+from planner.core.tracking import (
+    MAX_SESSION_MINUTES,
+    LoggedSession,
+    ProgressOverview,
+    ProgressReport,
+    RunningTimer,
+    SkillLine,
+)
+from planner.db import profiles, repository
+from planner.db import progress as store
+from planner.db.activity import activities
+from planner.db.base import utcnow
+from planner.progress import (
+    daily_totals,
+    day_finder,
+    heatmap_thresholds,
+    skill_history,
+    streak,
+    study_day,
+    totals,
+    weekly_hours,
+)
+from planner.services.backup import write_atomically
+from planner.services.report_format import lab_results, report_html, report_markdown
+
+HEATMAP_DAYS = 365
+WEEKS_SHOWN = 12  # weeks before this one on the weekly hours chart
+MIN_TIMER_MINUTES = 1.0  # a timer stopped sooner was started by mistake: nothing is recorded
+PERIODS = ("month", "all")
+_KINDS = {kind.value: kind for kind in ActivityKind}
+
+
+@functools.cache
+def local_zone() -> tzinfo:
+    """The learner's time zone: TZ if it names one, else the zone /etc/localtime links to, else
+    the system's current fixed offset. Cached: the zone a session started in stays its zone."""
+    name = os.environ.get("TZ", "").strip().lstrip(":")
+    candidates = [name] if name else []
+    with contextlib.suppress(OSError):
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for candidate in candidates:
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+def day_boundary(profile: Profile) -> time:
+    """The wall-clock time the profile's study day starts ("04:00" → 04:00)."""
+    try:
+        hours, minutes = profile.day_boundary.split(":")
+        return time(int(hours), int(minutes))
+    except (AttributeError, ValueError):
+        return DAY_BOUNDARY
 
 
 class ProgressTracking:
-    """The use cases of this area."""
+    """Study sessions and the timer, the Progress page's figures and the progress report."""
 
     _session: Callable[[], contextlib.AbstractContextManager]
+    # from planner.services.study.StudyPlans, mixed into the same Lodestar
+    profile: Callable[[int], Profile]
+    current_plan: Callable[..., StudyPlan]
+    past_weeks: Callable[..., list[PastWeek]]
+    role_targets: Callable[..., tuple[RoleSkill, ...]]
+
+    # --- study sessions ---------------------------------------------------------------------
+
+    def log_study(self, profile_id: int, minutes: float, *, topic: str | None = None,
+                  started: datetime | None = None, source: str = "manual",
+                  note: str = "") -> LoggedSession:
+        """Record time studied (on `topic`, or on nothing in particular) with its activity.
+
+        `started` (timezone-aware) defaults to `minutes` ago. Raises LodestarError for minutes
+        outside 0 < minutes ≤ 1440, a start in the future or an unknown topic or source.
+        """
+        if not isinstance(minutes, int | float) or not 0 < minutes <= MAX_SESSION_MINUTES:
+            raise LodestarError("A study session lasts more than 0 minutes and at most "
+                                f"{MAX_SESSION_MINUTES} (24 hours), not {minutes}.")
+        try:
+            kind = SessionSource(source)
+        except ValueError:
+            raise LodestarError(f"A study session comes from the timer or is entered by hand "
+                                f"(source 'timer' or 'manual'), not {source!r}.") from None
+        now = utcnow()
+        started = started or now - timedelta(minutes=minutes)
+        if started.tzinfo is None or started.utcoffset() is None:
+            raise ValueError("a study session's start must carry its time zone")
+        if started > now + timedelta(seconds=1):
+            local = started.astimezone(local_zone())
+            raise LodestarError(f"A study session cannot start in the future ({local:%d %b %Y %H:%M}).")
+        with self._session() as session:
+            profiles.profile(session, profile_id)
+            if topic is not None and not store.topic_exists(session, topic):
+                raise NotFoundError(f"No topic {topic!r}.")
+            return store.add_session(session, profile_id, topic, started.astimezone(UTC),
+                                     float(minutes), kind, note.strip())
+
+    def study_sessions(self, profile_id: int, since: datetime | None = None,
+                       limit: int | None = None) -> list[LoggedSession]:
+        """The profile's study sessions started at or after `since`, newest first."""
+        with self._session() as session:
+            return store.sessions(session, profile_id, since, limit)
+
+    def delete_study_session(self, session_id: int) -> LoggedSession:
+        """Delete a study session and the activity it logged; returns the deleted session."""
+        with self._session() as session:
+            return store.delete_session(session, session_id)
+
+    # --- the study timer ----------------------------------------------------------------------
+
+    def start_timer(self, profile_id: int, topic: str | None = None,
+                    now: datetime | None = None) -> RunningTimer:
+        """Start the profile's study timer. It is stored, so it keeps running across restarts.
+        Raises LodestarError when it is already running."""
+        with self._session() as session:
+            profiles.profile(session, profile_id)
+            running = store.running_timer(session, profile_id)
+            if running is not None:
+                since = running.started.astimezone(local_zone())
+                raise LodestarError(f"The study timer is already running (since {since:%H:%M}); "
+                                    "stop it first.")
+            if topic is not None and not store.topic_exists(session, topic):
+                raise NotFoundError(f"No topic {topic!r}.")
+            return store.start_timer(session, profile_id, topic, now or utcnow())
+
+    def running_timer(self, profile_id: int) -> RunningTimer | None:
+        """The profile's running study timer, or None."""
+        with self._session() as session:
+            return store.running_timer(session, profile_id)
+
+    def stop_timer(self, profile_id: int, now: datetime | None = None) -> LoggedSession | None:
+        """Stop the timer and record its time as a study session (at most 24 hours).
+
+        Returns None, recording nothing, when no timer was running or it ran under a minute.
+        """
+        now = now or utcnow()
+        with self._session() as session:
+            timer = store.clear_timer(session, profile_id)
+            if timer is None:
+                return None
+            minutes = min(timer.minutes(now), MAX_SESSION_MINUTES)
+            if minutes < MIN_TIMER_MINUTES:
+                return None
+            return store.add_session(session, profile_id, timer.topic, timer.started, minutes,
+                                     SessionSource.TIMER)
+
+    def discard_timer(self, profile_id: int) -> RunningTimer | None:
+        """Stop the timer without recording anything (a timer left running by mistake)."""
+        with self._session() as session:
+            return store.clear_timer(session, profile_id)
+
+    # --- the Progress and Today pages ---------------------------------------------------------
+
+    def streak_now(self, profile_id: int, now: datetime | None = None) -> Streak:
+        """The profile's current and longest streak of study days, as of `now` (one query)."""
+        profile = self.profile(profile_id)
+        tz, boundary = local_zone(), day_boundary(profile)
+        with self._session() as session:
+            moments = store.activity_moments(session, profile_id)
+        today = study_day(now or utcnow(), tz, boundary)
+        return streak((Activity(when, ActivityKind.STUDY) for when in moments), today, tz, boundary)
+
+    def last_activity(self, profile_id: int) -> tuple[str, str] | None:
+        """What "resume" opens: ("lesson", topic slug) or ("lab", lab slug) of the latest topic
+        studied or done, or lab run started; None before any."""
+        with self._session() as session:
+            return store.last_lesson_or_lab(session, profile_id)
+
+    def progress_overview(self, profile_id: int, today: date | None = None) -> ProgressOverview:
+        """The Progress page's figures: streak, the year heatmap, planned vs studied hours of
+        the last weeks, skill levels over time, and this month's and all-time totals."""
+        profile = self.profile(profile_id)
+        tz, boundary = local_zone(), day_boundary(profile)
+        today = today or study_day(utcnow(), tz, boundary)
+        week_start = profile.start_date or today - timedelta(days=today.weekday())
+        first_week = today - timedelta(days=(today - week_start).days % 7 + 7 * WEEKS_SHOWN)
+        since = _moment(min(first_week, today.replace(day=1)) - timedelta(days=1), tz)
+        with self._session() as session:
+            done = [(when, slug) for when, slug, _ in store.topics_done(session, profile_id)]
+            topics = {t.slug: t.skills for t in repository.plan_topics(session)}
+            names = {s.slug: s.name for s in repository.skills(session)}
+            acts = _activities(activities(session, profile_id))
+            recent = _sessions(store.session_times(session, profile_id, since))
+        days = daily_totals(acts, today - timedelta(days=HEATMAP_DAYS - 1), today, tz, boundary)
+        weeks = weekly_hours(recent, self._planned_hours(profile, today), week_start, tz, boundary,
+                             through=today)
+        points = skill_history(done, topics, profile.skills, tz, boundary, since=profile.start_date)
+        lines = self._skill_lines(profile, points, names)
+        wanted = {line.skill for line in lines}
+        month = today.replace(day=1)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        return ProgressOverview(
+            today=today, streak=streak(acts, today, tz, boundary), days=tuple(days),
+            thresholds=heatmap_thresholds(days),
+            weeks=tuple(w for w in weeks if first_week <= w.week_start <= today),
+            skills=tuple(p for p in points if p.skill in wanted), lines=lines,
+            month=totals(acts, recent, tz, boundary, since=month,
+                         until=next_month - timedelta(days=1)),
+            all_time=_all_time(acts, tz, boundary))
+
+    def _planned_hours(self, profile: Profile, today: date) -> dict[date, float]:
+        """Study hours (reviews aside) planned for each week: past weeks as the plan of their
+        time had them, this week and later as the current plan has them."""
+        if not profile.target_role:
+            return {}
+        planned = {week.start: week.planned_hours for week in self.past_weeks(profile.id, today)}
+        with contextlib.suppress(PlanError):
+            planned.update({week.start: week.study_hours
+                            for week in self.current_plan(profile.id, today).weeks})
+        return planned
+
+    def _skill_lines(self, profile: Profile, points, names: dict[str, str]) -> tuple[SkillLine, ...]:
+        if profile.target_role:
+            with contextlib.suppress(PlanError, NotFoundError):
+                return tuple(SkillLine(t.skill, t.skill_name or names.get(t.skill, t.skill), t.target)
+                             for t in self.role_targets(profile))
+        raised = sorted({p.skill for p in points if p.level > 0})
+        return tuple(SkillLine(skill, names.get(skill, skill)) for skill in raised)
+
+    # --- reports --------------------------------------------------------------------------------
+
+    def progress_report(self, profile_id: int, period: str = "month",
+                        today: date | None = None) -> ProgressReport:
+        """A report over this month (`period` "month", the calendar month holding `today`) or
+        all time ("all"): hours, study days, topics done, labs with their best results,
+        readings finished, reviews and the streak."""
+        if period not in PERIODS:
+            raise LodestarError(f"A report covers this month or all time ('month' or 'all'), "
+                                f"not {period!r}.")
+        profile = self.profile(profile_id)
+        tz, boundary = local_zone(), day_boundary(profile)
+        today = today or study_day(utcnow(), tz, boundary)
+        first = last = None
+        if period == "month":
+            first = today.replace(day=1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        with self._session() as session:
+            acts = _activities(activities(session, profile_id))
+            spent = _sessions(store.session_times(
+                session, profile_id, _moment(first - timedelta(days=1), tz) if first else None))
+            done = store.topics_done(session, profile_id)
+            runs = store.finished_lab_runs(session, profile_id)
+            read = store.readings_read(session, profile_id)
+        day = day_finder(tz, boundary)
+
+        def inside(when: datetime) -> bool:
+            return (first is None or day(when) >= first) and (last is None or day(when) <= last)
+
+        return ProgressReport(
+            profile=profile.name, period=period,
+            title=f"{today:%B %Y}" if period == "month" else "All time", made=today,
+            totals=totals(acts, spent, tz, boundary, since=first, until=last),
+            streak=streak(acts, today, tz, boundary),
+            topics=tuple((slug, title) for when, slug, title in done if inside(when)),
+            labs=lab_results([run for run in runs if inside(run[3])]),
+            readings=tuple(title for when, title in read if inside(when)))
+
+    report_markdown = staticmethod(report_markdown)
+    report_html = staticmethod(report_html)
+
+    def export_report(self, profile_id: int, path: Path, period: str = "month") -> Path:
+        """Write the progress report as Markdown to `path` (a `.md` file), atomically.
+
+        A PDF is written by a front end: `planner.ui.report.write_pdf(report_html(report), path)`
+        (Qt's PDF writer), keeping the services free of Qt.
+        """
+        path = Path(path)
+        if path.suffix.lower() not in (".md", ".markdown"):
+            raise LodestarError(f"Cannot write a report as {path.suffix or 'a file without a suffix'}"
+                                " here: choose a .md file. PDF reports are written by the app or by "
+                                "`python -m planner export report FILE.pdf`.")
+        report = self.progress_report(profile_id, period)
+        return write_atomically(path, report_markdown(report).encode("utf-8"))
+
+
+def _activities(rows: Iterable[tuple[datetime, str, float, str]]) -> list[Activity]:
+    kinds = _KINDS
+    return [Activity(when, kinds[kind], minutes, subject) for when, kind, minutes, subject in rows
+            if kind in kinds]
+
+
+def _sessions(rows: Iterable[tuple[str | None, datetime, float]]) -> list[StudySession]:
+    return [StudySession(topic, started, minutes) for topic, started, minutes in rows
+            if minutes > 0 and math.isfinite(minutes)]
+
+
+def _all_time(acts: list[Activity], tz: tzinfo, boundary: time):
+    """All-time totals. Every study session logged a "study" activity of the same minutes, so the
+    hours are summed from those rather than by reading every session a second time."""
+    minutes = sum(a.minutes for a in acts if a.kind is ActivityKind.STUDY)
+    return replace(totals(acts, (), tz, boundary), hours=minutes / 60)
+
+
+def _moment(day: date, tz: tzinfo) -> datetime:
+    """The start of a local calendar day as a UTC moment (a bound for queries; the pure
+    functions place every record on its study day afterwards)."""
+    return datetime.combine(day, time(), tz).astimezone(UTC)
