@@ -2,7 +2,9 @@
 
 Each record carries a hash of its own fields, so an unchanged topic is neither rewritten nor
 counted; rows whose slug left the pack are archived (kept, hidden), and come back if it returns.
-User tables are not touched.
+User tables are not touched, nor are the conference series and editions the learner imported
+(`source="user"`): a sync neither updates nor archives them. When the pack gains a series the
+learner had imported, the pack's takes its place and the learner's editions the pack lacks stay.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
 
     _upsert(session, RoleRow, pack.roles, count, fill_role)
     _upsert(session, ConferenceSeriesRow, pack.conferences, count,
-            lambda row, r, i: _fill_series(session, row, r))
+            lambda row, r, i: _fill_series(session, row, r), keep=_imported)
 
     session.execute(delete(ContentFileRow))
     now = utcnow()
@@ -125,18 +127,30 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
     return count.report()
 
 
+def _imported(row: Any) -> bool:
+    return row.source == "user"
+
+
 def _fill_series(session: Session, row: ConferenceSeriesRow, r) -> None:
     _set(row, title=r.title, description=r.description, field=r.field, ccf_rank=r.ccf_rank,
-         core_rank=r.core_rank, thcpl_rank=r.thcpl_rank, dblp=r.dblp)
-    _replace(session, row, "editions", [
+         core_rank=r.core_rank, thcpl_rank=r.thcpl_rank, dblp=r.dblp, source="pack")
+    # The learner's imported editions stay unless the pack now has that edition (same id or
+    # year): then the pack's wins, as it does on import. Old rows go first: new ones may reuse
+    # their keys.
+    slugs, years = {e.slug for e in r.editions}, {e.year for e in r.editions}
+    own = [e for e in row.editions
+           if _imported(e) and e.slug not in slugs and e.year not in years]
+    if len(own) != len(row.editions):
+        row.editions[:] = own
+        session.flush()
+    row.editions.extend(
         ConferenceEditionRow(
             slug=e.slug, year=e.year, link=e.link, timezone=e.timezone, dates=e.dates,
-            place=e.place,
+            place=e.place, source="pack",
             deadlines=[ConferenceDeadlineRow(kind=d.kind.value, due_at=d.due, comment=d.comment,
                                              position=j) for j, d in enumerate(e.deadlines)],
         )
-        for e in r.editions
-    ])
+        for e in r.editions)
 
 
 def _replace(session: Session, row: Any, attribute: str, items: list[Any]) -> None:
@@ -153,8 +167,10 @@ def _set(row: Any, **values: Any) -> None:
 
 
 def _upsert(session: Session, model, records, count: _Counter, fill,
-            position=lambda _record, index: index) -> dict[str, Any]:
-    """Insert new, update changed, archive vanished rows of one table; return rows by slug."""
+            position=lambda _record, index: index,
+            keep=lambda _row: False) -> dict[str, Any]:
+    """Insert new, update changed, archive vanished rows of one table (but those `keep`
+    says are the learner's own); return rows by slug."""
     existing = {row.slug: row for row in session.scalars(select(model))}
     by_slug = {}
     for list_index, record in enumerate(records):
@@ -174,7 +190,7 @@ def _upsert(session: Session, model, records, count: _Counter, fill,
             count.unchanged += 1
         by_slug[record.slug] = row
     for slug, row in existing.items():
-        if slug not in by_slug and not row.archived:
+        if slug not in by_slug and not row.archived and not keep(row):
             row.archived = True
             count.archived += 1
         by_slug.setdefault(slug, row)

@@ -91,3 +91,95 @@ def test_shipped_content_syncs(synced):
     counts = synced.content_counts()
     assert counts.roles == 6 and counts.conference_series >= 40 and counts.topics >= 4
     assert len(synced.upcoming_deadlines(limit=5)) <= 5
+
+
+# --- conferences the learner imported -------------------------------------------------------
+
+
+def _series(title: str, *editions: tuple[int, str]) -> str:
+    """One series in the strict ccfddl form the pack uses; editions are (year, paper deadline)."""
+    confs = "".join(f"""\
+    - year: {year}
+      id: {title.lower()}{year % 100}
+      link: https://example.org/{year}
+      timeline:
+        - deadline: '{due}'
+      timezone: UTC-12
+      date: June {year}
+      place: Somewhere
+""" for year, due in editions)
+    return f"""\
+- title: {title}
+  description: The {title} conference
+  sub: AI
+  rank:
+    ccf: A
+  confs:
+{confs}"""
+
+
+MY_DEADLINES = """\
+- {title: NeurIPS, year: 2027, id: mine27, deadline: '2027-05-12 23:59:59', timezone: AoE}
+- {title: NeurIPS, year: 2026, id: mine26, deadline: '2026-01-01 00:00:00', timezone: AoE}
+- {title: Tiny Conf, year: 2027, deadline: '2027-03-01 23:59:59', timezone: AoE}
+- {title: ICLR, year: 2027, deadline: '2026-09-25 23:59:59', timezone: AoE}
+"""
+
+
+def _deadline(lodestar, series: str, edition: str) -> tuple:
+    view = next(v for v in lodestar.conference_list(lodestar.default_profile().id)
+                if v.slug == series)
+    return next(e.deadlines[0].due for e in view.series.editions if e.slug == edition), view
+
+
+def test_a_sync_leaves_imported_series_and_editions_alone(lodestar, pack, tmp_path):
+    pack.write("conferences/AI/mine.yml", _series("NeurIPS", (2026, "2026-05-07 23:59:59"))
+               + _series("Old Conf", (2025, "2025-02-01 23:59:59")), dedent=False)
+    lodestar.sync_content(pack.root)
+    profile = lodestar.default_profile()
+    mine = tmp_path / "mine.yml"
+    mine.write_text(MY_DEADLINES)
+    result = lodestar.import_conferences(mine)
+    assert (result.added, result.kept) == (3, 1)  # NeurIPS 2026 is the pack's
+    lodestar.follow_conference(profile.id, "tiny-conf")
+    # The pack moves NeurIPS 2026's deadline (its editions are rewritten), drops Old Conf and
+    # gains an ICLR series, which the learner had imported an edition of.
+    pack.write("conferences/AI/mine.yml", _series("NeurIPS", (2026, "2026-05-14 23:59:59"))
+               + _series("ICLR", (2025, "2024-10-01 23:59:59")), dedent=False)
+    report = lodestar.sync_content(pack.root)
+    slugs = {v.slug: v for v in lodestar.conference_list(profile.id)}
+    assert "old-conf" not in slugs and report.archived == 1
+    due, neurips = _deadline(lodestar, "neurips", "neurips26")
+    assert due.day == 15  # the pack's new deadline (23:59:59 UTC-12)
+    assert neurips.imported_editions == {"mine27"} and not neurips.imported
+    assert _deadline(lodestar, "neurips", "mine27")[0].year == 2027
+    assert slugs["tiny-conf"].imported and slugs["tiny-conf"].followed
+    iclr = slugs["iclr"]  # the pack's series now, with the learner's 2027 edition kept
+    assert not iclr.imported and iclr.imported_editions == {"iclr27"}
+    assert sorted(e.year for e in iclr.series.editions) == [2025, 2027]
+    assert iclr.series.description == "The ICLR conference"
+    # Once the pack has NeurIPS 2027 too, the pack's edition replaces the learner's.
+    pack.write("conferences/AI/mine.yml", _series("NeurIPS", (2027, "2027-05-14 23:59:59"))
+               + _series("ICLR", (2025, "2024-10-01 23:59:59")), dedent=False)
+    lodestar.sync_content(pack.root)
+    neurips = next(v for v in lodestar.conference_list(profile.id) if v.slug == "neurips")
+    assert neurips.imported_editions == frozenset()
+    assert [e.year for e in neurips.series.editions] == [2027]
+    assert lodestar.followed(profile.id) == {"tiny-conf"}
+
+
+def test_importing_a_series_the_pack_dropped_brings_it_back_as_the_learners(lodestar, pack, tmp_path):
+    pack.write("conferences/AI/mine.yml", _series("Old Conf", (2025, "2025-02-01 23:59:59")),
+               dedent=False)
+    lodestar.sync_content(pack.root)
+    (pack.root / "conferences/AI/mine.yml").unlink()
+    assert lodestar.sync_content(pack.root).archived == 1
+    mine = tmp_path / "mine.yml"
+    mine.write_text("- {title: Old Conf, year: 2027, deadline: '2027-02-01 23:59:59', timezone: AoE}\n")
+    result = lodestar.import_conferences(mine)
+    assert result.new_series == ("old-conf",) and result.added == 1
+    view = next(v for v in lodestar.conference_list(lodestar.default_profile().id)
+                if v.slug == "old-conf")
+    assert view.imported and sorted(e.year for e in view.series.editions) == [2025, 2027]
+    assert lodestar.sync_content(pack.root, force=True).archived == 0  # now the learner's
+    assert "old-conf" in {v.slug for v in lodestar.conference_list(lodestar.default_profile().id)}
