@@ -1,0 +1,151 @@
+"""Plans and the requests they were made from as JSON-safe dicts (dates as ISO strings, enums
+as their values), so the database can store a plan with its inputs and read both back exactly.
+
+Every dict carries a `version`; reading a dict that is not a stored plan or request raises
+`PlanError`.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from planner.core.errors import PlanError
+from planner.core.models import (
+    PlanItem,
+    PlanItemKind,
+    PlanRequest,
+    PlanTopic,
+    PlanWeek,
+    RoleSkill,
+    Shortfall,
+    SkillGap,
+    SkillLevel,
+    StudyPlan,
+    TopicStatus,
+)
+
+VERSION = 1
+
+
+def plan_to_dict(plan: StudyPlan) -> dict[str, Any]:
+    """Return `plan` as a JSON-safe dict that `plan_from_dict` turns back into an equal plan."""
+    return {
+        "version": VERSION,
+        "weeks": [{"index": w.index, "start": w.start.isoformat(), "capacity": w.capacity,
+                   "items": [_item_to_dict(i) for i in w.items]} for w in plan.weeks],
+        "gap": [{"skill": g.skill, "current": g.current, "target": g.target, "weight": g.weight}
+                for g in plan.gap],
+        "reasons": dict(plan.reasons),
+        "finish": _day(plan.finish),
+        "target_date": _day(plan.target_date),
+        "shortfall": None if plan.shortfall is None else _shortfall_to_dict(plan.shortfall),
+        "beyond": [[skill, level] for skill, level in plan.beyond],
+    }
+
+
+def plan_from_dict(data: dict[str, Any]) -> StudyPlan:
+    """Return the plan stored by `plan_to_dict`; raise `PlanError` if `data` is not one."""
+    _check_version(data, "plan")
+    try:
+        return StudyPlan(
+            weeks=tuple(PlanWeek(w["index"], date.fromisoformat(w["start"]), w["capacity"],
+                                 tuple(_item_from_dict(i) for i in w["items"])) for w in data["weeks"]),
+            gap=tuple(SkillGap(g["skill"], g["current"], g["target"], g["weight"]) for g in data["gap"]),
+            reasons=dict(data["reasons"]),
+            finish=_from_day(data["finish"]),
+            target_date=_from_day(data["target_date"]),
+            shortfall=None if data["shortfall"] is None else _shortfall_from_dict(data["shortfall"]),
+            beyond=tuple((skill, level) for skill, level in data.get("beyond", ())),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PlanError(f"The stored plan cannot be read: {error!r}") from error
+
+
+def request_to_dict(request: PlanRequest) -> dict[str, Any]:
+    """Return `request` as a JSON-safe dict that `request_from_dict` turns back into an equal
+    request."""
+    return {
+        "version": VERSION,
+        "topics": [{"slug": t.slug, "title": t.title, "hours": t.hours,
+                    "prerequisites": list(t.prerequisites),
+                    "skills": [[s.skill, s.level] for s in t.skills], "labs": list(t.labs)}
+                   for t in request.topics],
+        "targets": [{"skill": t.skill, "target": t.target, "weight": t.weight, "skill_name": t.skill_name}
+                    for t in request.targets],
+        "levels": dict(request.levels),
+        "states": {slug: state.value for slug, state in request.states.items()},
+        "hours_per_week": request.hours_per_week,
+        "study_days": list(request.study_days),
+        "start": request.start.isoformat(),
+        "today": request.today.isoformat(),
+        "target_date": _day(request.target_date),
+        "review_share": request.review_share,
+        "lab_hours": request.lab_hours,
+        "spent": dict(request.spent),
+        "labs_done": list(request.labs_done),
+    }
+
+
+def request_from_dict(data: dict[str, Any]) -> PlanRequest:
+    """Return the request stored by `request_to_dict`; raise `PlanError` if `data` is not one."""
+    _check_version(data, "plan request")
+    try:
+        return PlanRequest(
+            topics=tuple(PlanTopic(t["slug"], t["title"], t["hours"], tuple(t["prerequisites"]),
+                                   tuple(SkillLevel(skill, level) for skill, level in t["skills"]),
+                                   tuple(t["labs"])) for t in data["topics"]),
+            targets=tuple(RoleSkill(t["skill"], t["target"], t["weight"], t["skill_name"])
+                          for t in data["targets"]),
+            levels=dict(data["levels"]),
+            states={slug: TopicStatus(value) for slug, value in data["states"].items()},
+            hours_per_week=data["hours_per_week"],
+            study_days=tuple(data["study_days"]),
+            start=date.fromisoformat(data["start"]),
+            today=date.fromisoformat(data["today"]),
+            target_date=_from_day(data["target_date"]),
+            review_share=data["review_share"],
+            lab_hours=data["lab_hours"],
+            spent=dict(data["spent"]),
+            labs_done=tuple(data.get("labs_done", ())),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PlanError(f"The stored plan request cannot be read: {error!r}") from error
+
+
+def _check_version(data: Any, what: str) -> None:
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise PlanError(f"This is not a stored {what} this version of Lodestar can read.")
+
+
+def _item_to_dict(item: PlanItem) -> dict[str, Any]:
+    return {"kind": item.kind.value, "title": item.title, "hours": item.hours, "topic": item.topic,
+            "lab": item.lab, "part": item.part, "parts": item.parts}
+
+
+def _item_from_dict(data: dict[str, Any]) -> PlanItem:
+    return PlanItem(PlanItemKind(data["kind"]), data["title"], data["hours"], data["topic"], data["lab"],
+                    data["part"], data["parts"])
+
+
+def _shortfall_to_dict(shortfall: Shortfall) -> dict[str, Any]:
+    pace = shortfall.hours_per_week_needed
+    return {"needed_hours": shortfall.needed_hours, "available_hours": shortfall.available_hours,
+            # JSON has no infinity: None stands for "no pace meets the date".
+            "hours_per_week_needed": None if math.isinf(pace) else pace,
+            "droppable": list(shortfall.droppable)}
+
+
+def _shortfall_from_dict(data: dict[str, Any]) -> Shortfall:
+    pace = data["hours_per_week_needed"]
+    return Shortfall(data["needed_hours"], data["available_hours"], math.inf if pace is None else pace,
+                     tuple(data["droppable"]))
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _from_day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
