@@ -11,6 +11,8 @@
                       [--target D] [--second-role R] [--skill SKILL=LEVEL ...]
     python -m planner profile list|show NAME|edit NAME [...]|skills
     python -m planner plan [--profile NAME] [--json] [--ics FILE] [--markdown FILE]
+    python -m planner import bibtex|conferences|backup FILE
+    python -m planner export bibtex|ics|report|backup FILE [--profile NAME] [--period month|all]
     python -m planner lab list [NAME]          the PyTorch labs and their settings
     python -m planner lab run NAME [--epochs N] [--device cpu] [--set lr=0.01] [--json]
     python -m planner lab export NAME FILE     the lab as a standalone PyTorch script
@@ -22,7 +24,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from planner.cli import labs, plans
+from planner.cli import labs, plans, transfer
 from planner.core.errors import ContentError, LodestarError
 from planner.services import Lodestar, resolve, resources_dir
 
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     topics.add_argument("--track", help="only this track")
     sub.add_parser("roles", help="list the career roles and their skill targets")
     plans.add_parsers(sub)
+    transfer.add_parsers(sub)
     labs.add_parser(sub)
     return parser
 
@@ -108,6 +111,8 @@ def _run(lodestar: Lodestar, args: argparse.Namespace) -> int:
         _roles(lodestar)
     elif args.command in ("profile", "plan"):
         return plans.main(lodestar, args)
+    elif args.command in ("import", "export"):
+        return transfer.main(lodestar, args)
     return 0
 
 

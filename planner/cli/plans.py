@@ -24,8 +24,8 @@ def _days(text: str) -> tuple[int, ...]:
     """`mon,wed,fri`, `mon-fri` or `0,2,4` → weekday numbers."""
     names = [d.lower() for d in WEEKDAYS]
     out: set[int] = set()
-    for part in filter(None, (p.strip().lower()[:3] for p in text.split(","))):
-        ends = part.split("-") if "-" in part else [part, part]
+    for part in filter(None, (p.strip().lower() for p in text.split(","))):
+        ends = [e.strip() for e in part.split("-")] if "-" in part else [part, part]
         try:
             a, b = (int(e) if e.isdigit() else names.index(e[:3]) for e in ends)
         except ValueError:

@@ -257,6 +257,7 @@ class PlanRequest:
     review_share: float = 0.15  # of each week's hours, kept for reviews
     lab_hours: float = 1.0  # planned hours of one lab session
     spent: dict[str, float] = field(default_factory=dict)  # hours already spent per topic
+    labs_done: tuple[str, ...] = ()  # labs completed (a run reached the target): not planned again
 
 
 class PlanItemKind(StrEnum):
@@ -336,6 +337,8 @@ class StudyPlan:
     finish: date | None = None  # the last day with planned work
     target_date: date | None = None
     shortfall: Shortfall | None = None
+    # Skills whose target lies beyond every topic: (skill, the highest level a topic teaches).
+    beyond: tuple[tuple[str, int], ...] = ()
 
     @property
     def topics(self) -> list[str]:

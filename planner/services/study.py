@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -25,6 +26,17 @@ from planner.core.models import (
 )
 from planner.db import profiles, repository
 from planner.db.base import utcnow
+from planner.plan import (
+    derived_levels,
+    make_plan,
+    merge_targets,
+    plan_changes,
+    plan_from_dict,
+    plan_to_dict,
+    request_to_dict,
+    skill_gap,
+)
+from planner.plan.export import plan_ics, plan_markdown
 
 DEFAULT_PROFILE_NAME = "Me"
 MAX_HOURS_PER_WEEK = 100.0
@@ -77,6 +89,12 @@ class StudyPlans:
         if not 0 <= draft.review_share <= MAX_REVIEW_SHARE:
             raise PlanError(f"The review share must be between 0% and {MAX_REVIEW_SHARE:.0%}.",
                             "review_share")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", draft.day_boundary or ""):
+            raise PlanError(f"The day ends at a time like 04:00, not {draft.day_boundary!r}.",
+                            "day_boundary")
+        if not 0.7 < draft.desired_retention <= 0.99:
+            raise PlanError("Desired retention must be above 0.7 and at most 0.99 "
+                            f"(not {draft.desired_retention:g}).", "desired_retention")
         for skill, level in draft.skills.items():
             if skill not in skills:
                 raise PlanError(f"There is no skill {skill!r}.", "skills")
@@ -133,7 +151,6 @@ class StudyPlans:
 
     def role_targets(self, profile: Profile, role: str | None = None) -> tuple[RoleSkill, ...]:
         """What the profile's role(s) ask, merged (the second role counts half); or one `role`."""
-        from planner.plan import merge_targets
         with self._session() as session:
             if role is not None:
                 return merge_targets(repository.role(session, role))
@@ -146,7 +163,6 @@ class StudyPlans:
 
     def skill_levels(self, profile_id: int) -> dict[str, int]:
         """The profile's level per skill: self-assessed, raised by the topics it has done."""
-        from planner.plan import derived_levels
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
             topics = repository.plan_topics(session)
@@ -155,7 +171,6 @@ class StudyPlans:
 
     def skill_gap(self, profile_id: int, role: str | None = None) -> tuple[SkillGap, ...]:
         """Per skill of the role (default: the profile's roles), current vs target level."""
-        from planner.plan import skill_gap
         profile = self.profile(profile_id)
         return skill_gap(self.role_targets(profile, role), self.skill_levels(profile_id))
 
@@ -163,14 +178,15 @@ class StudyPlans:
 
     def plan_request(self, profile_id: int, today: date | None = None) -> PlanRequest:
         """Everything a plan for the profile is made from, as of `today`."""
-        from planner.plan import derived_levels
         today = today or date.today()
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
             topics = repository.plan_topics(session)
             states = repository.topic_states(session, profile_id)
+            labs = tuple(sorted(profiles.completed_labs(session, profile_id)))
         targets = self.role_targets(profile)
         return PlanRequest(
+            labs_done=labs,
             topics=tuple(topics), targets=targets,
             levels=derived_levels(profile.skills, topics, states), states=states,
             hours_per_week=profile.hours_per_week, study_days=profile.study_days,
@@ -179,13 +195,11 @@ class StudyPlans:
 
     def preview_plan(self, profile_id: int, today: date | None = None) -> StudyPlan:
         """A plan made now and not stored (raises PlanError when none can be made)."""
-        from planner.plan import make_plan
         return make_plan(self.plan_request(profile_id, today))
 
     def replan(self, profile_id: int, reason: str, today: date | None = None) -> PlanUpdate:
         """Make the profile's plan from `today`, store it with its inputs, and say what moved
         since the last stored plan. Raises PlanError (nothing stored) when no plan can be made."""
-        from planner.plan import make_plan, plan_changes, plan_from_dict, plan_to_dict, request_to_dict
         request = self.plan_request(profile_id, today)
         plan = make_plan(request)
         with self._session() as session:
@@ -201,7 +215,6 @@ class StudyPlans:
 
     def current_plan(self, profile_id: int, today: date | None = None) -> StudyPlan:
         """The latest stored plan, re-made first if it was made before this week or never."""
-        from planner.plan import plan_from_dict
         today = today or date.today()
         with self._session() as session:
             history = profiles.plans(session, profile_id, limit=1)
@@ -220,37 +233,44 @@ class StudyPlans:
         return [(pid, when.astimezone().strftime("%d %b %Y %H:%M"), why) for pid, when, why in rows]
 
     def stored_plan(self, plan_id: int) -> StudyPlan:
-        from planner.plan import plan_from_dict
         with self._session() as session:
             return plan_from_dict(profiles.stored_plan(session, plan_id)[1])
 
     def past_weeks(self, profile_id: int, today: date | None = None) -> list[PastWeek]:
         """The weeks from the profile's start to last week: each with what the plan of that time
         asked and the topics finished in it."""
-        from planner.plan import plan_from_dict
         today = today or date.today()
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
             states = profiles.topic_state_times(session, profile_id)
             stored = [(profiles.stored_plan(session, pid)[1], when)
                       for pid, when, _ in reversed(profiles.plans(session, profile_id))]
+            labs = profiles.completed_labs(session, profile_id)
         start = profile.start_date or today
         weeks = max(0, (today - start).days // 7)
         done: dict[int, list[str]] = {}
         for slug, (status, when) in states.items():
             if status is TopicStatus.DONE:
                 done.setdefault((when.astimezone().date() - start).days // 7, []).append(slug)
+        labs_done: dict[int, list[str]] = {}
+        for lab, when in labs.items():
+            labs_done.setdefault((when.astimezone().date() - start).days // 7, []).append(lab)
         planned: dict[int, tuple[PlanItem, ...]] = {}
         for data, _when in stored:  # oldest first: later plans overwrite what they re-planned
             for week in plan_from_dict(data).weeks:
                 if week.index < weeks:
                     planned[week.index] = week.items
         return [PastWeek(i, start + timedelta(days=7 * i), planned.get(i, ()),
-                         tuple(sorted(done.get(i, ())))) for i in range(weeks)]
+                         tuple(sorted(done.get(i, ()))), tuple(sorted(labs_done.get(i, ()))))
+                for i in range(weeks)]
+
+    def labs_done(self, profile_id: int) -> set[str]:
+        """Labs the profile has completed: a finished run that reached the lab's target."""
+        with self._session() as session:
+            return set(profiles.completed_labs(session, profile_id))
 
     def plan_progress(self, profile_id: int, plan: StudyPlan | None = None) -> PlanProgress:
         """Hours of once-planned topics now done against the hours the current plan still holds."""
-        from planner.plan import plan_from_dict
         plan = plan or self.current_plan(profile_id)
         with self._session() as session:
             states = repository.topic_states(session, profile_id)
@@ -264,7 +284,6 @@ class StudyPlans:
     def export_plan(self, profile_id: int, target: Path, kind: str | None = None) -> Path:
         """Write the current plan as iCalendar (`.ics`) or Markdown (`.md`), by `kind` or the
         file's suffix; written to a temporary file and renamed, so a failure leaves no half file."""
-        from planner.plan.export import plan_ics, plan_markdown
         profile = self.profile(profile_id)
         plan = self.current_plan(profile_id)
         kind = kind or ("ics" if target.suffix.lower() in (".ics", ".ical") else "markdown")

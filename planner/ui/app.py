@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = QSettings(str(location.data_dir / "lodestar-ui.ini"), QSettings.Format.IniFormat)
     window = MainWindow(lodestar, settings)
     window.show()
+    window.content_synced.connect(lambda _report: window.offer_setup())
     window.sync_content()
     # Everything allocated so far lives as long as the app: keep the collector off it.
     QTimer.singleShot(0, gc.freeze)

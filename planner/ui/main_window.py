@@ -18,20 +18,24 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from planner.core.errors import ContentError, LodestarError
-from planner.core.models import SearchHit, SyncReport
+from planner.core.errors import ContentError, LodestarError, PlanError
+from planner.core.models import LabRun, LabRunStatus, Profile, SearchHit, SyncReport, TopicStatus
 from planner.services import Lodestar
 from planner.ui import dialogs
 from planner.ui.pages.careers import CareersPage
 from planner.ui.pages.curriculum import CurriculumPage
+from planner.ui.pages.today import TodayPage
+from planner.ui.profiles import ProfileControl
 from planner.ui.tasks import TaskManager
 from planner.ui.widgets.search import SearchPopup
 
 if TYPE_CHECKING:
     from planner.ui.pages.labs import LabsPage
+    from planner.ui.pages.plan import StudyPlanPage
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class PageSpec:
 # a page whose capability is not built yet is simply not in PAGES.
 SIDEBAR = [
     PageSpec("today", "Today", "Ctrl+1"),
+    PageSpec("review", "Review", "Ctrl+9"),
     PageSpec("plan", "Study plan", "Ctrl+2"),
     PageSpec("curriculum", "Curriculum", "Ctrl+3"),
     PageSpec("labs", "Labs", "Ctrl+4"),
@@ -53,7 +58,7 @@ SIDEBAR = [
     PageSpec("careers", "Careers", "Ctrl+7"),
     PageSpec("progress", "Progress", "Ctrl+8"),
 ]
-BUILT = {"curriculum", "labs", "careers"}
+BUILT = {"today", "review", "plan", "curriculum", "labs", "readings", "conferences", "careers"}
 
 
 class MainWindow(QMainWindow):
@@ -64,11 +69,13 @@ class MainWindow(QMainWindow):
         self.lodestar = lodestar
         self.settings = settings
         self.tasks = TaskManager(self)
-        self.profile = lodestar.default_profile()
+        self.profiles = ProfileControl(lodestar, settings, self)
+        self.profiles.changed.connect(self.set_profile)
         self.setWindowTitle("Lodestar")
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}
         self._search: SearchPopup | None = None
+        self._setup_offered = False
         self._build()
         self._menus()
         self._restore()
@@ -80,9 +87,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(180)
         self.stack = QStackedWidget()
         self._factories = {
+            "today": self._today_page,
+            "plan": self._plan_page,
             "curriculum": self._curriculum_page,
-            "careers": lambda: CareersPage(self.lodestar),
+            "careers": lambda: CareersPage(self.lodestar, self.profile),
             "labs": self._labs_page,
+            "readings": self._readings_page,
+            "review": self._review_page,
+            "conferences": self._conferences_page,
         }
         # Pages are built the first time they are shown, so start-up pays for one page only.
         for spec in SIDEBAR:
@@ -97,7 +109,12 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
+        left = QVBoxLayout()
+        left.setContentsMargins(6, 6, 0, 0)
+        self.profiles.switcher.setFixedWidth(174)
+        left.addWidget(self.profiles.switcher)
+        left.addWidget(self.sidebar, 1)
+        layout.addLayout(left)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.busy = QProgressBar(maximumWidth=160, maximum=0, textVisible=False)
@@ -132,6 +149,8 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
                 go_menu.addAction(action)
                 self.addAction(action)
+
+        self.profiles.add_menu(self.menuBar().addMenu("&Profile"))
 
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Lodestar", self)
@@ -172,17 +191,113 @@ class MainWindow(QMainWindow):
         item = self.sidebar.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else ""
 
+    @property
+    def profile(self) -> Profile:
+        return self.profiles.current
+
+    def _today_page(self) -> TodayPage:
+        page = TodayPage(self.lodestar, self.profile)
+        page.open_topic.connect(self.open_topic)
+        page.open_lab.connect(self.open_lab)
+        page.edit_profile.connect(self.profiles.edit)
+        page.topic_marked.connect(self.mark_topic)
+        page.open_review.connect(lambda: self.show_page("review"))
+        return page
+
+    def _plan_page(self) -> StudyPlanPage:
+        from planner.ui.pages.plan import StudyPlanPage  # pyqtgraph (the skill gap chart)
+
+        page = StudyPlanPage(self.lodestar, self.profile)
+        page.open_topic.connect(self.open_topic)
+        page.open_lab.connect(self.open_lab)
+        page.edit_profile.connect(self.profiles.edit)
+        page.plan_changed.connect(lambda _update: self._refresh("today"))
+        return page
+
+    def _review_page(self) -> QWidget:
+        from planner.ui.pages.review import ReviewPage
+
+        page = ReviewPage(self.lodestar, self.profile)
+        page.open_topic.connect(self.open_topic)
+        page.reviews_changed.connect(lambda _due: self._refresh("today"))
+        page.profile_changed.connect(self.profiles.set_current)
+        return page
+
+    def _conferences_page(self) -> QWidget:
+        from planner.ui.pages.conferences import ConferencesPage
+
+        page = ConferencesPage(self.lodestar, self.profile, tasks=self.tasks)
+        page.follow_changed.connect(lambda _slug, _on: self._refresh("today"))
+        page.imported.connect(lambda _result: self._refresh("today"))
+        return page
+
+    def _readings_page(self) -> QWidget:
+        from planner.ui.pages.readings import ReadingsPage
+
+        page = ReadingsPage(self.lodestar, self.profile, tasks=self.tasks)
+        page.open_topic.connect(self.open_topic)
+        return page
+
     def _curriculum_page(self) -> CurriculumPage:
         page = CurriculumPage(self.lodestar, self.profile.id)
         page.open_lab.connect(self.open_lab)
+        page.status_changed.connect(lambda slug, status: self.replan(f"{slug} marked "
+                                                                     f"{status.label.lower()}"))
         return page
+
+    def offer_setup(self) -> None:
+        """First run: once the content is in, open the profile wizard if there is no role yet."""
+        if not self._setup_offered and self.lodestar.roles():
+            self._setup_offered = True
+            self.profiles.offer_setup()
+
+    def set_profile(self, profile: Profile) -> None:
+        """Show `profile`'s plan and progress on every page built so far."""
+        for page in self.pages.values():
+            if hasattr(page, "set_profile"):
+                page.set_profile(profile)
+            elif hasattr(page, "profile_id"):
+                page.profile_id = profile.id
+                page.refresh()
+        self.statusBar().showMessage(f"Profile: {profile.name}", 5000)
+
+    def mark_topic(self, slug: str, status: TopicStatus) -> None:
+        """Set a topic's state for the current profile and re-plan (from the Today page)."""
+        self.lodestar.set_topic_state(self.profile.id, slug, status)
+        self.replan(f"{slug} marked {status.label.lower()}")
+        self._refresh("curriculum")
+
+    def replan(self, reason: str) -> None:
+        """Re-plan from today after progress changed; the Study plan page shows what moved."""
+        plan = self.pages.get("plan")
+        if plan is not None:
+            plan.replan_now(reason)  # refreshes Today through plan_changed
+            return
+        if self.profile.target_role:
+            try:
+                self.lodestar.replan(self.profile.id, reason)
+            except PlanError as exc:
+                self.statusBar().showMessage(f"No plan can be made: {exc}", 8000)
+        self._refresh("today")
+
+    def _refresh(self, key: str) -> None:
+        page = self.pages.get(key)
+        if page is not None:
+            page.refresh()
 
     def _labs_page(self) -> LabsPage:
         from planner.ui.pages.labs import LabsPage  # pyqtgraph loads when the page is first shown
 
         page = LabsPage(self.lodestar, self.profile.id)
         page.topic_link.connect(self.open_topic)
+        page.run_finished.connect(self._lab_finished)
         return page
+
+    def _lab_finished(self, run: LabRun) -> None:
+        """A run that reached its lab's target completes the lab for the profile: re-plan."""
+        if run.status is LabRunStatus.FINISHED and (run.summary or {}).get("target_reached") is not False:
+            self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
+            self.replan(f"lab {run.lab} completed")
 
     def open_lab(self, slug: str) -> LabsPage:
         """Go to the Labs page with `slug` selected (a lesson's lab button)."""
@@ -281,7 +396,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
-        self.show_page(str(self.settings.value("window/page", "curriculum")))
+        self.show_page(str(self.settings.value("window/page", "today")))
         if self.sidebar.currentRow() < 0:
             self.sidebar.setCurrentRow(0)
 

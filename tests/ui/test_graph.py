@@ -40,6 +40,7 @@ def test_every_topic_sits_right_of_all_its_prerequisites(topics):
 
 
 def test_graph_shows_every_topic_and_a_click_opens_its_lesson(qtbot, window):
+    window.show_page("curriculum")
     page = window.page("curriculum")
     qtbot.keyClick(page, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert page.views.currentIndex() == 1
@@ -52,6 +53,7 @@ def test_graph_shows_every_topic_and_a_click_opens_its_lesson(qtbot, window):
 
 
 def test_zoom_keys_and_fit(qtbot, window):
+    window.show_page("curriculum")
     page = window.page("curriculum")
     page.show_view(1)
     before = page.graph.transform().m11()

@@ -23,13 +23,15 @@ def test_every_page_opens_and_torch_stays_out(qtbot, window):
         page = window.stack.currentWidget()
         assert page.isVisible()
         shown.append(window.current_page())
-    assert shown == ["curriculum", "labs", "careers"]
+    assert shown == ["today", "review", "plan", "curriculum", "labs", "readings", "conferences",
+                     "careers"]
     assert torch_before or "torch" not in sys.modules
 
 
 def test_unbuilt_pages_are_absent_not_faked(window):
     titles = [window.sidebar.item(r).text() for r in range(window.sidebar.count())]
-    assert titles == ["Curriculum", "Labs", "Careers"]
+    assert titles == ["Today", "Review", "Study plan", "Curriculum", "Labs", "Reading list",
+                      "Conferences", "Careers"]
     assert {s.key for s in SIDEBAR} >= {"today", "plan", "labs", "progress"}
 
 

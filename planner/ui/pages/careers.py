@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.models import Role, Skill
+from planner.core.models import Profile, Role, Skill
 from planner.services import Lodestar
 from planner.ui import theme
 
@@ -22,17 +23,29 @@ SLUG_ROLE = Qt.ItemDataRole.UserRole
 
 
 class CareersPage(QWidget):
-    def __init__(self, lodestar: Lodestar, parent: QWidget | None = None):
+    def __init__(self, lodestar: Lodestar, profile: Profile, parent: QWidget | None = None):
         super().__init__(parent)
         self.lodestar = lodestar
+        self.profile = profile
         self.roles = QListWidget(objectName="roleList")
         self.roles.currentItemChanged.connect(self._on_select)
         self.detail = QTextBrowser(objectName="roleDetail")
         self.detail.setOpenExternalLinks(True)
         self.detail.document().setDocumentMargin(18)
+        from planner.ui.widgets.skill_gap import LEGEND, SkillGapChart  # pyqtgraph, with this page
+
+        self.gap_title = QLabel(objectName="careerGapTitle", wordWrap=True)
+        self.gap = SkillGapChart()
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.detail, 3)
+        column.addWidget(self.gap_title)
+        column.addWidget(self.gap, 2)
+        column.addWidget(QLabel(LEGEND, wordWrap=True))
         self.splitter = QSplitter()
         self.splitter.addWidget(self.roles)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 860])
         layout = QVBoxLayout(self)
@@ -56,9 +69,18 @@ class CareersPage(QWidget):
         if not self._roles:
             self.detail.setHtml("<p>No career roles in the content pack.</p>")
 
+    def set_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        self._on_select(self.roles.currentItem(), None)
+
     def _on_select(self, item: QListWidgetItem | None, _previous) -> None:
         if item is not None:
-            self.detail.setHtml(self.role_html(self._roles[item.data(SLUG_ROLE)]))
+            role = self._roles[item.data(SLUG_ROLE)]
+            self.detail.setHtml(self.role_html(role))
+            self.gap_title.setText(f"<b>{self.profile.name} against {role.name}</b> — your levels "
+                                   "(self-assessed, raised by topics done) and the role's targets")
+            self.gap.set_gap(self.lodestar.skill_gap(self.profile.id, role.slug),
+                             {s.slug: s.name for s in self._skills.values()})
 
     def changeEvent(self, event: QEvent) -> None:
         # The skill bars' colours are baked into the HTML: redo it for a new palette.

@@ -209,7 +209,11 @@ class CurriculumPage(QWidget):
         for item in self._topic_items():
             if item.data(0, SLUG_ROLE) == slug:
                 self.filter.clear()
-                self.tree.setCurrentItem(item)
+                if self.tree.currentItem() is item:  # selected quietly by refresh(): open it now
+                    if self.current is None or self.current.slug != slug:
+                        self._on_select(item, None)
+                else:
+                    self.tree.setCurrentItem(item)
                 return
 
     def _topic_items(self):

@@ -1,0 +1,163 @@
+"""Profiles, the Study plan page and the Today page, driven offscreen as a learner would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from planner.core.models import PlanItemKind, Profile, TopicStatus
+from planner.ui.pages.profile import ProfileDialog, ProfileWizard
+
+
+def set_up(window, **changes) -> Profile:
+    """Give the window's profile a role and hours, as the wizard would, and show it."""
+    profile = replace(window.profile, name="Ada", target_role="researcher", hours_per_week=8,
+                      study_days=(0, 1, 2, 3, 4), start_date=date.today(), **changes)
+    saved = window.lodestar.save_profile(profile)
+    window.profiles.set_current(saved)
+    return saved
+
+
+def test_wizard_refuses_zero_hours_beside_the_field_then_saves(qtbot, window):
+    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
+    wizard = ProfileWizard(window.lodestar, blank, window)
+    qtbot.addWidget(wizard)
+    form = wizard.form
+    form.name.setText("Grace")
+    form.role.setCurrentIndex(form.role.findData("engineer"))
+    form.sliders["python"].setValue(3)
+    assert "3:" in form.meanings["python"].text()  # what the level means, under the slider
+    form.hours.setValue(0)
+    wizard.show()
+    for _ in range(2):
+        wizard.next()
+    with qtbot.assertNotEmitted(wizard.saved):
+        wizard.accept()
+    assert form.errors["hours_per_week"].isVisible()
+    assert "more than 0" in form.errors["hours_per_week"].text()
+    assert [p.name for p in window.lodestar.profiles()] == ["Me"]  # nothing saved
+    form.hours.setValue(6)
+    with qtbot.waitSignal(wizard.saved) as saved:
+        wizard.accept()
+    grace = saved.args[0]
+    assert (grace.name, grace.target_role, grace.hours_per_week, grace.skills) == (
+        "Grace", "engineer", 6, {"python": 3})
+
+
+def test_a_target_date_in_the_past_is_named_on_the_time_tab(qtbot, window):
+    profile = set_up(window)
+    dialog = ProfileDialog(window.lodestar, profile, window)
+    qtbot.addWidget(dialog)
+    dialog.form.has_target.setChecked(True)
+    yesterday = date.today() - timedelta(days=1)
+    dialog.form.target.setDate(yesterday)
+    dialog.accept()
+    assert dialog.tabs.currentIndex() == 2
+    assert "in the past" in dialog.form.errors["target_date"].text()
+    assert window.lodestar.profile(profile.id).target_date is None
+
+
+def test_plan_page_shows_this_week_and_opens_a_lesson(qtbot, window):
+    set_up(window)
+    window.show_page("plan")
+    page = window.page("plan")
+    assert page.plan is not None and page.plan.weeks
+    week = page.timeline.current_week
+    assert week is not None and week.isExpanded() and "This week" in week.text(0)
+    lesson = week.child(0)
+    kind, slug = lesson.data(0, Qt.ItemDataRole.UserRole)
+    assert kind == "topic"
+    page.timeline.setCurrentItem(lesson)
+    assert "Why:" in page.why.text()
+    page.timeline.itemActivated.emit(lesson, 0)
+    assert window.current_page() == "curriculum"
+    qtbot.waitUntil(lambda: window.page("curriculum").current is not None)
+    assert window.page("curriculum").current.slug == slug
+
+
+def test_marking_done_replans_and_shows_what_moved(qtbot, window):
+    profile = set_up(window)
+    window.show_page("plan")
+    page = window.page("plan")
+    first = page.plan.topics[0]
+    page.timeline.setCurrentItem(page.timeline.current_week.child(0))
+    with qtbot.waitSignal(page.plan_changed) as changed:
+        page.actions_["done"].trigger()
+    update = changed.args[0]
+    assert first not in update.plan.topics
+    assert window.lodestar.topic_states(profile.id)[first] is TopicStatus.DONE
+    assert page.banner.isVisible() and "moved" in page.banner.text.text()
+    assert page.progress.value() > 0
+
+
+def test_unmeetable_date_offers_more_hours_and_applies_them(qtbot, window):
+    set_up(window, target_date=date.today() + timedelta(days=70))
+    window.show_page("plan")
+    page = window.page("plan")
+    assert page.plan.shortfall is not None
+    text = page.banner.text.text()
+    assert "cannot be met" in text and "h missing" in text
+    needed = page.plan.shortfall.hours_per_week_needed
+    assert page.banner.first.text() == f"Study {needed:g} h a week"
+    page.banner.first.click()
+    assert window.lodestar.profile(page.profile.id).hours_per_week == needed
+    assert page.plan.shortfall is None
+
+
+def test_dropping_optional_topics_asks_first(qtbot, window, monkeypatch):
+    set_up(window, target_date=date.today() + timedelta(days=200))
+    window.show_page("plan")
+    page = window.page("plan")
+    drop = page.plan.shortfall.droppable
+    assert drop and page.banner.second.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    page.banner.second.click()
+    assert not any(s is TopicStatus.SKIPPED for s in window.lodestar.topic_states(page.profile.id).values())
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.banner.second.click()
+    states = window.lodestar.topic_states(page.profile.id)
+    assert {t for t, s in states.items() if s is TopicStatus.SKIPPED} == set(drop)
+    assert page.plan.shortfall is None
+
+
+def test_profile_without_a_role_is_asked_to_set_up(qtbot, window):
+    window.show_page("plan")
+    page = window.page("plan")
+    assert page.plan is None
+    assert "Set up your profile" in page.banner.text.text()
+    today = window.page("today")
+    assert today.setup.isVisible() is False or today.setup.text() == "Set up profile…"
+
+
+def test_today_shows_the_next_item_and_marking_it_done_moves_on(qtbot, window):
+    set_up(window)
+    window.show_page("today")
+    today = window.page("today")
+    first = today._next
+    assert first is not None and first.kind is PlanItemKind.LESSON
+    assert first.title in today.next_label.text()
+    today.done_next.click()
+    assert window.lodestar.topic_states(window.profile.id)[first.topic] is TopicStatus.DONE
+    assert today._next != first
+    with qtbot.waitSignal(window.page("curriculum").lesson.textChanged, timeout=5000, raising=False):
+        today.open_next.click()
+    assert window.current_page() in ("curriculum", "labs")
+
+
+def test_switching_profile_switches_the_plan(qtbot, window):
+    ada = set_up(window)
+    grace = window.lodestar.save_profile(replace(ada, id=0, name="Grace", target_role="product-manager"))
+    window.profiles.set_current(grace)  # as the New profile wizard does
+    window.show_page("plan")
+    page = window.page("plan")
+    assert "Grace" in page.heading.text() and "product manager" in page.heading.text()
+    switcher = window.profiles.switcher
+    assert [switcher.itemText(i) for i in range(switcher.count())] == ["Ada", "Grace"]
+    switcher.setCurrentIndex(0)
+    switcher.activated.emit(0)
+    assert window.profile.id == ada.id
+    assert "Ada" in page.heading.text() and "AI researcher" in page.heading.text()
+    assert int(window.settings.value("profile/current")) == ada.id
