@@ -76,7 +76,9 @@ class ProfileForm(QWidget):
         box.addWidget(widget)
         self.errors[field] = _error_label()
         box.addWidget(self.errors[field])
-        form.addRow(label, box)
+        title = QLabel(label)
+        title.setBuddy(widget)  # Alt+letter focuses the field
+        form.addRow(title, box)
 
     def _about(self) -> QWidget:
         page = QWidget()
@@ -106,9 +108,6 @@ class ProfileForm(QWidget):
         self.meanings: dict[str, QLabel] = {}
         self.needs: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
-        grid.addWidget(QLabel("Rate yourself 0–5 on each skill; the line under it says what "
-                              "the level means. Skills your role needs come first.", wordWrap=True),
-                       0, 0, 1, 3)
         for row, skill in enumerate(self.skills, start=1):
             slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=5, pageStep=1,
                              objectName=f"skill-{skill.slug}")
@@ -128,7 +127,13 @@ class ProfileForm(QWidget):
         grid.addWidget(self.errors["skills"], 2 * len(self.skills) + 1, 0, 1, 3)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(inner)
-        return scroll
+        section = QWidget()
+        column = QVBoxLayout(section)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("Rate yourself 0–5 on each skill; the line under it says what the "
+                                "level means. Skills your role needs come first.", wordWrap=True))
+        column.addWidget(scroll, 1)
+        return section
 
     @staticmethod
     def _meaning(skill: Skill, level: int) -> str:

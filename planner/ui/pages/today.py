@@ -80,8 +80,10 @@ class TodayPage(QWidget):
         column = QVBoxLayout(now_box)
         column.addLayout(row)
         column.addWidget(self.resume, alignment=Qt.AlignmentFlag.AlignLeft)
-        column.addWidget(QLabel("Still to do this week (double-click to open):"))
-        column.addWidget(self.week)
+        self.week_label = QLabel("Still to do this week (double-click to open):")
+        column.addWidget(self.week_label)
+        column.addWidget(self.week, 1)
+        column.addStretch()
         progress_box = QGroupBox("Progress toward your target")
         pcol = QVBoxLayout(progress_box)
         pcol.addWidget(self.streak)
@@ -133,6 +135,8 @@ class TodayPage(QWidget):
         self.open_next.hide()
         self.done_next.hide()
         self.week.clear()
+        self.week.hide()
+        self.week_label.hide()
         self.progress.setValue(0)
         self.progress_label.setText("")
 
@@ -143,6 +147,8 @@ class TodayPage(QWidget):
         items = [i for i in (week.items if week else ())
                  if i.kind is not PlanItemKind.REVIEW and states.get(i.topic or "") is not TopicStatus.DONE]
         self.week.clear()
+        self.week.setVisible(bool(items))
+        self.week_label.setVisible(bool(items))
         for item in items:
             entry = QListWidgetItem(f"{item_text(item)}  ·  {item.hours:g} h", self.week)
             entry.setData(TARGET_ROLE, item)
