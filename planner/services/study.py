@@ -41,6 +41,7 @@ from planner.plan.export import plan_ics, plan_markdown
 DEFAULT_PROFILE_NAME = "Me"
 MAX_HOURS_PER_WEEK = 100.0
 MAX_REVIEW_SHARE = 0.5
+MAX_PLAN_WEEKS = 520  # ten years: beyond that a plan is not a plan
 
 
 class StudyPlans:
@@ -202,6 +203,10 @@ class StudyPlans:
         since the last stored plan. Raises PlanError (nothing stored) when no plan can be made."""
         request = self.plan_request(profile_id, today)
         plan = make_plan(request)
+        if len(plan.weeks) > MAX_PLAN_WEEKS:
+            years = len(plan.weeks) / 52
+            raise PlanError(f"At {request.hours_per_week:g} h a week the plan would take "
+                            f"{years:.0f} years; plan more hours a week.", "hours_per_week")
         with self._session() as session:
             history = profiles.plans(session, profile_id, limit=1)
             previous_id = history[0][0] if history else None

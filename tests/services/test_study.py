@@ -152,3 +152,10 @@ def test_plan_exports_as_calendar_and_markdown(synced, tmp_path):
     md = synced.export_plan(ada.id, tmp_path / "plan.md").read_text(encoding="utf-8")
     assert "Ada" in md and f"Week {plan.weeks[0].index + 1}" in md
     assert list(tmp_path.glob("*.partial")) == []
+
+
+def test_a_plan_of_more_than_ten_years_asks_for_more_hours(synced):
+    ada = synced.save_profile(draft(hours_per_week=0.5), today=TODAY)
+    with pytest.raises(PlanError, match="years; plan more hours") as caught:
+        synced.replan(ada.id, "first", TODAY)
+    assert caught.value.field == "hours_per_week"
