@@ -97,7 +97,8 @@ class Readout(QObject):
         self.label = pg.TextItem(anchor=(0, 1), color=pg.getConfigOption("foreground"),
                                  fill=pg.mkBrush(plot.backgroundBrush().color()),
                                  border=pg.mkPen("#888888"))
-        self.label.setZValue(1000)
+        for z, item in enumerate((self.line, self.marker, self.label)):
+            item.setZValue(1000 + z)  # above the curves, the label above its own line
         self.text = ""
         self.last: QPointF | None = None
         for item in (self.line, self.marker, self.label):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTabWidget, QWidget
 
 from planner.core.events import Visual
 from planner.ui.widgets.live_plot import COLOURS, follow_palette
@@ -88,28 +88,22 @@ class VisualPanel(QTabWidget):
             plot.addLegend()
             plot.groups = {}
             return plot
-        holder = QWidget()
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel()
-        caption.setWordWrap(True)
-        # a view box (with axes for matrices), not a PlotWidget: a PlotWidget builds menus and a
-        # settings panel no picture uses, and took 10-25 ms of the GUI thread to make
+        # a view box (with axes for matrices) and a caption, all in one graphics view: a
+        # PlotWidget builds menus and a settings panel no picture uses (10-25 ms to make), and a
+        # QLabel caption's new text re-lays out the tabs, which then repaint the live plots too
         view = pg.GraphicsLayoutWidget()
-        plot = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
-        view.ci.addItem(plot, row=0, col=1)
+        view.caption = view.ci.addLabel("", row=0, col=0, colspan=2)
+        view.plot = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        view.ci.addItem(view.plot, row=1, col=1)
         if kind in ("heatmap", "confusion"):
-            view.ci.addItem(pg.AxisItem("left", linkView=plot), row=0, col=0)
-            view.ci.addItem(pg.AxisItem("bottom", linkView=plot), row=1, col=1)
-        image = pg.ImageItem(axisOrder="row-major")
-        image.setColorMap(pg.colormap.get("viridis") if kind in ("heatmap", "confusion")
-                          else pg.colormap.get("CET-L1"))
-        plot.addItem(image)
-        holder.plot, holder.image, holder.caption = plot, image, caption
-        holder.labels, holder.counts = {}, None
-        layout.addWidget(caption)
-        layout.addWidget(view, 1)
-        return holder
+            view.ci.addItem(pg.AxisItem("left", linkView=view.plot), row=1, col=0)
+            view.ci.addItem(pg.AxisItem("bottom", linkView=view.plot), row=2, col=1)
+        view.image = pg.ImageItem(axisOrder="row-major")
+        view.image.setColorMap(pg.colormap.get("viridis") if kind in ("heatmap", "confusion")
+                               else pg.colormap.get("CET-L1"))
+        view.plot.addItem(view.image)
+        view.labels, view.counts = {}, None
+        return view
 
     def _update(self, view: QWidget, visual: Visual) -> None:
         if visual.kind == "text":
