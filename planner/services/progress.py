@@ -31,7 +31,6 @@ from planner.core.tracking import (
 )
 from planner.db import profiles, repository
 from planner.db import progress as store
-from planner.db.activity import activities
 from planner.db.base import utcnow
 from planner.progress import (
     daily_totals,
@@ -50,7 +49,6 @@ HEATMAP_DAYS = 365
 WEEKS_SHOWN = 12  # weeks before this one on the weekly hours chart
 MIN_TIMER_MINUTES = 1.0  # a timer stopped sooner was started by mistake: nothing is recorded
 PERIODS = ("month", "all")
-_KINDS = {kind.value: kind for kind in ActivityKind}
 
 
 @functools.cache
@@ -179,13 +177,24 @@ class ProgressTracking:
     # --- the Progress and Today pages ---------------------------------------------------------
 
     def streak_now(self, profile_id: int, now: datetime | None = None) -> Streak:
-        """The profile's current and longest streak of study days, as of `now` (one query)."""
+        """The profile's current and longest streak of study days, as of `now`: one query of
+        the activities' moments, which is all a streak depends on (fast, for the Today page)."""
         profile = self.profile(profile_id)
         tz, boundary = local_zone(), day_boundary(profile)
         with self._session() as session:
             moments = store.activity_moments(session, profile_id)
-        today = study_day(now or utcnow(), tz, boundary)
-        return streak((Activity(when, ActivityKind.STUDY) for when in moments), today, tz, boundary)
+        day = day_finder(tz, boundary)
+        first_of_day: dict[date, datetime] = {}
+        for moment in moments:
+            first_of_day.setdefault(day(moment), moment)
+        # One activity stands for each study day: its kind does not matter to a streak.
+        stand_ins = [Activity(moment, ActivityKind.STUDY) for moment in first_of_day.values()]
+        return streak(stand_ins, study_day(now or utcnow(), tz, boundary), tz, boundary)
+
+    def topic_titles(self) -> dict[str, str]:
+        """Every live topic's title by slug, in curriculum order (one light query, for lists)."""
+        with self._session() as session:
+            return store.topic_titles(session)
 
     def last_activity(self, profile_id: int) -> tuple[str, str] | None:
         """What "resume" opens: ("lesson", topic slug) or ("lab", lab slug) of the latest topic
@@ -201,29 +210,32 @@ class ProgressTracking:
         today = today or study_day(utcnow(), tz, boundary)
         week_start = profile.start_date or today - timedelta(days=today.weekday())
         first_week = today - timedelta(days=(today - week_start).days % 7 + 7 * WEEKS_SHOWN)
-        since = _moment(min(first_week, today.replace(day=1)) - timedelta(days=1), tz)
+        month = today.replace(day=1)
+        since = _moment(min(first_week, month) - timedelta(days=1), tz)
         with self._session() as session:
             done = [(when, slug) for when, slug, _ in store.topics_done(session, profile_id)]
-            topics = {t.slug: t.skills for t in repository.plan_topics(session)}
+            topics = store.topic_skills(session)
             names = {s.slug: s.name for s in repository.skills(session)}
-            acts = _activities(activities(session, profile_id))
+            # the heatmap and this month need the records of the last year only
+            history = _History(store.activity_log(session, profile_id), tz, boundary,
+                               _moment(today - timedelta(days=HEATMAP_DAYS), tz))
             recent = _sessions(store.session_times(session, profile_id, since))
-        days = daily_totals(acts, today - timedelta(days=HEATMAP_DAYS - 1), today, tz, boundary)
+        days = daily_totals(history.recent, today - timedelta(days=HEATMAP_DAYS - 1), today, tz,
+                            boundary)
         weeks = weekly_hours(recent, self._planned_hours(profile, today), week_start, tz, boundary,
                              through=today)
         points = skill_history(done, topics, profile.skills, tz, boundary, since=profile.start_date)
         lines = self._skill_lines(profile, points, names)
-        wanted = {line.skill for line in lines}
-        month = today.replace(day=1)
         next_month = (month + timedelta(days=32)).replace(day=1)
         return ProgressOverview(
-            today=today, streak=streak(acts, today, tz, boundary), days=tuple(days),
+            today=today, streak=streak(history.condensed, today, tz, boundary), days=tuple(days),
             thresholds=heatmap_thresholds(days),
             weeks=tuple(w for w in weeks if first_week <= w.week_start <= today),
-            skills=tuple(p for p in points if p.skill in wanted), lines=lines,
-            month=totals(acts, recent, tz, boundary, since=month,
-                         until=next_month - timedelta(days=1)),
-            all_time=_all_time(acts, tz, boundary))
+            skills=tuple(p for p in points if p.skill in {line.skill for line in lines}),
+            lines=lines,
+            month=totals([a for a in history.recent if a.when >= since], recent, tz, boundary,
+                         since=month, until=next_month - timedelta(days=1)),
+            all_time=history.all_time())
 
     def _planned_hours(self, profile: Profile, today: date) -> dict[date, float]:
         """Study hours (reviews aside) planned for each week: past weeks as the plan of their
@@ -261,10 +273,10 @@ class ProgressTracking:
         if period == "month":
             first = today.replace(day=1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        since = _moment(first - timedelta(days=1), tz) if first else None
         with self._session() as session:
-            acts = _activities(activities(session, profile_id))
-            spent = _sessions(store.session_times(
-                session, profile_id, _moment(first - timedelta(days=1), tz) if first else None))
+            history = _History(store.activity_log(session, profile_id), tz, boundary, since)
+            spent = _sessions(store.session_times(session, profile_id, since)) if since else []
             done = store.topics_done(session, profile_id)
             runs = store.finished_lab_runs(session, profile_id)
             read = store.readings_read(session, profile_id)
@@ -276,8 +288,9 @@ class ProgressTracking:
         return ProgressReport(
             profile=profile.name, period=period,
             title=f"{today:%B %Y}" if period == "month" else "All time", made=today,
-            totals=totals(acts, spent, tz, boundary, since=first, until=last),
-            streak=streak(acts, today, tz, boundary),
+            totals=(totals(history.recent, spent, tz, boundary, since=first, until=last) if first
+                    else history.all_time()),
+            streak=streak(history.condensed, today, tz, boundary),
             topics=tuple((slug, title) for when, slug, title in done if inside(when)),
             labs=lab_results([run for run in runs if inside(run[3])]),
             readings=tuple(title for when, title in read if inside(when)))
@@ -300,22 +313,53 @@ class ProgressTracking:
         return write_atomically(path, report_markdown(report).encode("utf-8"))
 
 
-def _activities(rows: Iterable[tuple[datetime, str, float, str]]) -> list[Activity]:
-    kinds = _KINDS
-    return [Activity(when, kinds[kind], minutes, subject) for when, kind, minutes, subject in rows
-            if kind in kinds]
-
-
 def _sessions(rows: Iterable[tuple[str | None, datetime, float]]) -> list[StudySession]:
     return [StudySession(topic, started, minutes) for topic, started, minutes in rows
             if minutes > 0 and math.isfinite(minutes)]
 
 
-def _all_time(acts: list[Activity], tz: tzinfo, boundary: time):
-    """All-time totals. Every study session logged a "study" activity of the same minutes, so the
-    hours are summed from those rather than by reading every session a second time."""
-    minutes = sum(a.minutes for a in acts if a.kind is ActivityKind.STUDY)
-    return replace(totals(acts, (), tz, boundary), hours=minutes / 60)
+_NAMED = (ActivityKind.TOPIC_DONE, ActivityKind.LAB, ActivityKind.READING)
+_KINDS = {kind.value: kind for kind in ActivityKind}
+
+
+class _History:
+    """Every activity of a learner, read in one pass: those from `since` on as records (the
+    heatmap and this month need no more), and the few that decide the streak and the all-time
+    totals (`condensed`): the first of each study day, the first of each topic, lab and reading
+    done, and every review and unnamed one, which are counted each time. `streak` and `totals`
+    give from these what they give from all of them, from a fraction of three years' records."""
+
+    def __init__(self, rows: Iterable[tuple[datetime, str, float, str]], tz: tzinfo, boundary: time,
+                 since: datetime | None = None):
+        self.tz, self.boundary = tz, boundary
+        self.recent: list[Activity] = []
+        self.condensed: list[Activity] = []
+        self.study_minutes = 0.0  # every study session logged a "study" activity of its minutes
+        day = day_finder(tz, boundary)
+        days: set[date] = set()
+        done: set[tuple[ActivityKind, str]] = set()
+        for when, name, minutes, subject in rows:
+            kind = _KINDS.get(name)
+            if kind is None:
+                continue
+            activity = Activity(when, kind, minutes, subject) if since and when >= since else None
+            if activity is not None:
+                self.recent.append(activity)
+            if kind is ActivityKind.STUDY:
+                self.study_minutes += minutes
+            named = kind in _NAMED
+            study_day_ = day(when)
+            if kind is ActivityKind.REVIEW or (named and (not subject or (kind, subject) not in done)) \
+                    or study_day_ not in days:
+                self.condensed.append(activity or Activity(when, kind, minutes, subject))
+                days.add(study_day_)
+                if named:
+                    done.add((kind, subject))
+
+    def all_time(self):
+        """All-time totals; the hours from the study activities rather than every session."""
+        return replace(totals(self.condensed, (), self.tz, self.boundary),
+                       hours=self.study_minutes / 60)
 
 
 def _moment(day: date, tz: tzinfo) -> datetime:

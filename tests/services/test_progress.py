@@ -255,3 +255,34 @@ def test_local_zone_follows_tz_and_falls_back(monkeypatch):
     monkeypatch.setenv("TZ", "Not/AZone")
     local_zone.cache_clear()
     assert local_zone().utcoffset(datetime.now()) is not None
+
+
+def test_the_fast_readings_agree_with_the_progress_functions_over_every_record(lodestar, ada):
+    """The overview reads a condensed history and Today's streak the moments alone; both must
+    give what the planner.progress functions give from every activity."""
+    import random
+    from dataclasses import replace
+
+    from planner.core.progress import Activity, ActivityKind
+    from planner.db.activity import log_activity
+    from planner.progress import streak, totals
+
+    rng = random.Random(5)
+    now = datetime.now(UTC)
+    records = []
+    with lodestar._session() as session:
+        for _ in range(600):
+            when = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 200))
+            kind = rng.choice(list(ActivityKind))
+            subject = rng.choice(["", "a", "b", "c", "d"])
+            minutes = float(rng.randrange(0, 60))
+            log_activity(session, ada.id, when, kind.value, minutes, subject)
+            records.append(Activity(when, kind, minutes, subject))
+    boundary = time(4)
+    expected = totals(records, (), LONDON, boundary)
+    study = sum(a.minutes for a in records if a.kind is ActivityKind.STUDY)
+    overview = lodestar.progress_overview(ada.id)
+    assert overview.all_time == replace(expected, hours=pytest.approx(study / 60))
+    today_ = today()
+    assert overview.streak == streak(records, today_, LONDON, boundary)
+    assert lodestar.streak_now(ada.id) == streak(records, today_, LONDON, boundary)

@@ -1,0 +1,183 @@
+"""Progress at scale: the Today and Progress pages over three years of daily activity.
+
+    python bench/progress.py [--runs 7] [--keep DIR]
+
+Builds a database (the shipped content, one profile aiming at a role, ~50,000 activities over
+three years with a study session behind every study activity, 5,000 cards with a review log
+each, 1,000 finished lab runs, 700 readings read) with bulk inserts through the db layer, then
+times building each page and painting it once, offscreen, a fresh page each run. Prints one
+JSON line per figure: the median milliseconds of `--runs` runs (after one untimed run, which
+pays for imports and makes the week's plan). Target: each page in 300 ms or less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from planner.core.models import Profile, TopicStatus
+from planner.db.models import (
+    ActivityRow,
+    CardRow,
+    LabRunRow,
+    ReadingStateRow,
+    ReviewLogRow,
+    StudySessionRow,
+)
+from planner.progress import new_card
+from planner.services import Lodestar, resolve
+
+DAYS = 3 * 365
+EVENTS, REVIEWS, LABS, READINGS = 50_000, 5_000, 1_000, 700
+
+
+def build(folder: Path, seed: int = 11) -> tuple[Lodestar, int]:
+    """The database described above; returns it open, with the profile's id."""
+    lodestar = Lodestar.open(resolve(data_dir=folder))
+    lodestar.sync_content()
+    today = date.today()
+    profile = lodestar.save_profile(Profile(0, "Ada", datetime.now(UTC), target_role="engineer",
+                                            hours_per_week=8, start_date=today - timedelta(days=DAYS)))
+    topics = lodestar.topics()
+    for topic in topics[:5]:  # more done topics hit the planner's "no topic teaches" error
+        lodestar.set_topic_state(profile.id, topic.slug, TopicStatus.DONE)
+    for topic in topics[5:10]:
+        lodestar.set_topic_state(profile.id, topic.slug, TopicStatus.IN_PROGRESS)
+    rng = random.Random(seed)
+    now = datetime.now(UTC).replace(microsecond=0)
+    span = DAYS * 86_400
+
+    def moment() -> datetime:
+        return now - timedelta(seconds=rng.randrange(span))
+
+    studies = EVENTS - REVIEWS - LABS - READINGS
+    slugs = [t.slug for t in topics]
+    sessions = []
+    activity = []
+    for _ in range(studies):
+        when, topic, minutes = moment(), rng.choice(slugs), float(rng.randrange(5, 90))
+        sessions.append(dict(profile_id=profile.id, topic_slug=topic, started_at=when,
+                             minutes=minutes, source="timer", note=""))
+        activity.append(dict(profile_id=profile.id, at=when, kind="study", minutes=minutes,
+                             subject=topic))
+    runs = [dict(profile_id=profile.id, lab_slug=rng.choice(["cnn", "mlp", "vae"]), config={},
+                 device="cpu", status="finished", started_at=(when := moment()),
+                 finished_at=when + timedelta(minutes=3), seconds=180.0,
+                 summary={"metrics": {"test/accuracy": rng.uniform(0.9, 0.99)},
+                          "target_reached": True}) for _ in range(LABS)]
+    activity += [dict(profile_id=profile.id, at=r["finished_at"], kind="lab", minutes=3.0,
+                      subject=r["lab_slug"]) for r in runs]
+    readings = [r.slug for r in lodestar.readings()][:READINGS]
+    states = [dict(profile_id=profile.id, reading_slug=slug, status="read", rating=None, notes="",
+                   tags=[], updated_at=(when := moment()), finished_at=when) for slug in readings]
+    activity += [dict(profile_id=profile.id, at=s["finished_at"], kind="reading", minutes=0.0,
+                      subject=s["reading_slug"]) for s in states]
+    cards, logs = _cards(profile.id, slugs, rng, moment, now)
+    activity += [dict(profile_id=profile.id, at=log["reviewed_at"], kind="review", minutes=0.2,
+                      subject=log["topic_slug"]) for log in logs]
+    activity += [dict(profile_id=profile.id, at=moment(), kind="study", minutes=0.0, subject="")
+                 for _ in range(EVENTS - len(activity))]  # readings the pack lacks: plain events
+    # In the order the app would have written them, as time went by: the tables' rows then lie
+    # in the order of their (profile, moment) indexes, as they do in a learner's database.
+    sessions.sort(key=lambda r: r["started_at"])
+    activity.sort(key=lambda r: r["at"])
+    runs.sort(key=lambda r: r["started_at"])
+    logs.sort(key=lambda r: r["reviewed_at"])
+    with lodestar._session() as session:  # bulk: one executemany per table
+        for model, rows in ((StudySessionRow, sessions), (ActivityRow, activity), (LabRunRow, runs),
+                            (ReadingStateRow, states), (CardRow, cards), (ReviewLogRow, logs)):
+            if rows:
+                session.execute(insert(model), rows)
+    return lodestar, profile.id
+
+
+def _cards(profile_id: int, slugs: list[str], rng: random.Random, moment: Callable[[], datetime],
+           now: datetime) -> tuple[list[dict], list[dict]]:
+    per_topic = -(-REVIEWS // len(slugs))
+    cards, logs = [], []
+    for n in range(REVIEWS):
+        topic, index = slugs[n // per_topic], n % per_topic
+        state = new_card(topic, index, now)
+        due = now + timedelta(hours=rng.randrange(-720, 1440))
+        cards.append(dict(profile_id=profile_id, topic_slug=topic, card_index=index,
+                          state=state.fsrs, due_at=due))
+        logs.append(dict(profile_id=profile_id, topic_slug=topic, card_index=index,
+                         grade=rng.randrange(1, 5), reviewed_at=moment(), duration_ms=12_000))
+    return cards, logs
+
+
+def time_page(make: Callable[[], object], app, runs: int) -> tuple[float, float]:
+    """(first, median of `runs`) milliseconds to build a page in a 1200×800 window and paint it."""
+    from PySide6.QtWidgets import QMainWindow
+
+    times = []
+    for _ in range(runs + 1):
+        began = time.perf_counter()
+        window = QMainWindow()
+        window.resize(1200, 800)
+        window.setCentralWidget(make())
+        window.show()
+        app.processEvents()
+        window.grab()  # the first paint
+        times.append((time.perf_counter() - began) * 1000)
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return times[0], statistics.median(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="build the database in DIR and keep it")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp()) / "data"
+    began = time.perf_counter()
+    lodestar, profile_id = build(folder)
+    print(json.dumps({"figure": "build", "seconds": round(time.perf_counter() - began, 1),
+                      "activities": EVENTS, "cards": REVIEWS}))
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui import theme
+    from planner.ui.pages.progress import ProgressPage
+    from planner.ui.pages.today import TodayPage
+
+    app = QApplication.instance() or QApplication([])
+    theme.apply(app)
+    gc.freeze()  # as the app does once started (planner.ui.app): start-up objects leave the GC
+    profile = lodestar.profile(profile_id)
+    for name, make in (("today_page", lambda: TodayPage(lodestar, profile)),
+                       ("progress_page", lambda: ProgressPage(lodestar, profile))):
+        first, median = time_page(make, app, args.runs)
+        print(json.dumps({"figure": name, "median_ms": round(median, 1), "first_ms": round(first, 1),
+                          "runs": args.runs, "target_ms": 300}))
+    for name, call in (("progress_overview", lambda: lodestar.progress_overview(profile_id)),
+                       ("streak_now", lambda: lodestar.streak_now(profile_id)),
+                       ("progress_report_all", lambda: lodestar.progress_report(profile_id, "all"))):
+        times = []
+        for _ in range(args.runs):
+            began = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - began) * 1000)
+        print(json.dumps({"figure": name, "median_ms": round(statistics.median(times), 1),
+                          "runs": args.runs}))
+    lodestar.close()
+
+
+if __name__ == "__main__":
+    main()
