@@ -14,10 +14,12 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
+from planner.core.events import Visual
 from planner.core.models import LabRunStatus
 from planner.labs import lab_info, specs
 from planner.ui.pages.lab_history import RunHistory
 from planner.ui.widgets.live_plot import LivePlots
+from planner.ui.widgets.visuals import VisualPanel, tile
 
 slow = pytest.mark.slow
 
@@ -237,3 +239,39 @@ def test_zoom_holds_while_points_arrive_until_double_click_or_a_button(qtbot):
     assert box.viewRange()[0][1] < 1400
     plots.loss.getPlotItem().autoBtnClicked()                     # the "A" button does the same
     qtbot.waitUntil(lambda: box.viewRange()[0][1] >= 1500)
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+def test_pictures_arrive_one_new_tab_per_tick_and_hidden_tabs_catch_up(qtbot):
+    panel = VisualPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    filters = np.arange(2 * 3 * 3, dtype=float).reshape(2, 3, 3)
+    panel.show_visual(Visual("filters", "first-layer filters", filters, 10))
+    panel.show_visual(Visual("confusion", "confusion matrix", np.diag([5.0, 3.0]), 10))
+    panel.redraw()
+    assert panel.count() == 1                                    # one new view a tick
+    panel.redraw()
+    assert [panel.tabText(i) for i in range(2)] == ["first-layer filters", "confusion"]
+    filters_view = panel.views["first-layer filters"]
+    assert panel.currentWidget() is filters_view
+    assert filters_view.image.image.shape == (1 + 4, 1 + 2 * 4)  # two 3x3 tiles side by side
+    confusion = np.array([[4.0, 1.0], [0.0, 3.0]])
+    panel.show_visual(Visual("confusion", "confusion matrix", confusion, 20))
+    panel.redraw()                                               # hidden: not drawn yet
+    assert panel.views["confusion"].counts.tolist() == [[5, 0], [0, 3]]
+    panel.setCurrentWidget(panel.views["confusion"])             # shown: drawn with the newest
+    view = panel.views["confusion"]
+    assert view.counts.tolist() == confusion.tolist()
+    assert {key: item.toPlainText() for key, item in view.labels.items()} == {
+        (0, 0): "4", (0, 1): "1", (1, 1): "3"}
+
+
+def test_tile_scales_each_image_and_pads_between():
+    images = np.stack([np.full((2, 2), 7.0), np.array([[0.0, 2.0], [4.0, 8.0]])])
+    mosaic = tile(images, columns=2, pad=1)
+    assert mosaic.shape == (4, 7)
+    assert np.isnan(mosaic[0]).all() and np.isnan(mosaic[:, [0, 3, 6]]).all()
+    assert mosaic[1:3, 1:3].tolist() == [[0.0, 0.0], [0.0, 0.0]]    # constant image: 0
+    assert mosaic[1:3, 4:6].tolist() == [[0.0, 0.25], [0.5, 1.0]]

@@ -15,26 +15,30 @@ from planner.ui.widgets.live_plot import COLOURS, follow_palette
 
 
 def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.ndarray:
-    """(N, H, W) images as one (rows·(H+pad), cols·(W+pad)) mosaic, each scaled to [0, 1]."""
+    """(N, H, W) images as one (rows·(H+pad)+pad, cols·(W+pad)+pad) mosaic, each image scaled
+    to [0, 1] (a constant one to 0), NaN between and after them. Array operations only: the
+    CNN lab sends 32 filters every epoch."""
     n, h, w = images.shape
     columns = columns or math.ceil(math.sqrt(n))
     rows = math.ceil(n / columns)
-    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), np.nan)
-    for i, image in enumerate(images):
-        low, high = float(np.min(image)), float(np.max(image))
-        scaled = (image - low) / (high - low) if high > low else np.zeros_like(image)
-        r, c = divmod(i, columns)
-        top, left = pad + r * (h + pad), pad + c * (w + pad)
-        out[top:top + h, left:left + w] = scaled
-    return out
+    low = images.min(axis=(1, 2), keepdims=True)
+    span = images.max(axis=(1, 2), keepdims=True) - low
+    cells = np.full((rows * columns, h + pad, w + pad), np.nan)
+    np.divide(images - low, span, out=cells[:n, :h, :w], where=span > 0)
+    cells[:n, :h, :w][np.broadcast_to(span <= 0, (n, h, w))] = 0.0
+    mosaic = cells.reshape(rows, columns, h + pad, w + pad).transpose(0, 2, 1, 3)
+    return np.pad(mosaic.reshape(rows * (h + pad), columns * (w + pad)), ((pad, 0), (pad, 0)),
+                  constant_values=np.nan)
 
 
 class VisualPanel(QTabWidget):
     """Shows the newest picture of each name; a picture's tab is made when it first arrives.
 
     `show_visual` only keeps the picture; `redraw` (the page's 50 ms timer) draws the ones that
-    changed, building at most one new view per call: the first epoch of the CNN lab brings three
-    pictures at once, and building their views in one tick stalled the event loop.
+    changed, building at most one new view per call (the first epoch of the CNN lab brings three
+    pictures at once, and building their views in one tick stalled the event loop). A picture
+    in a hidden tab is drawn when its tab is shown: the CNN lab ends an epoch three times a
+    second, and only one of its pictures can be seen at a time.
     """
 
     def __init__(self, parent: QWidget | None = None):
@@ -44,6 +48,7 @@ class VisualPanel(QTabWidget):
         self.views: dict[str, QWidget] = {}
         self.latest: dict[str, Visual] = {}
         self._dirty: dict[str, Visual] = {}
+        self.currentChanged.connect(lambda _index: self.redraw(new_views=0))
 
     def clear_all(self) -> None:
         while self.count():
@@ -66,8 +71,8 @@ class VisualPanel(QTabWidget):
         return bool(self._dirty)
 
     def redraw(self, new_views: int | None = 1) -> None:
-        """Draw the pictures that changed since the last call; build at most `new_views` new
-        views (None: all of them)."""
+        """Draw the changed pictures that can be seen (and those of new tabs); build at most
+        `new_views` new views (None: all of them)."""
         for key in list(self._dirty):
             view = self.views.get(key)
             if view is None:
@@ -76,7 +81,11 @@ class VisualPanel(QTabWidget):
                 new_views = None if new_views is None else new_views - 1
                 view = self.views[key] = self._make(self._dirty[key].kind)
                 self.addTab(view, key if len(key) < 28 else key[:26] + "…")
-            self._update(view, self._dirty.pop(key))
+            elif view is not self.currentWidget():
+                continue
+            visual = self._dirty.pop(key, None)  # None: drawn already, when addTab showed it
+            if visual is not None:
+                self._update(view, visual)
 
     def _make(self, kind: str) -> QWidget:
         if kind == "text":
