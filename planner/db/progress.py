@@ -164,9 +164,8 @@ def activity_log(session: Session, profile_id: int) -> list[tuple[datetime, str,
         parse = datetime.fromisoformat
         # "+00:00" makes fromisoformat return datetime.UTC itself, which the study-day finder's
         # fast path wants, at a tenth of the cost of .replace(tzinfo=UTC)
-        return [(parse(at + "+00:00"), kind, minutes or 0.0, subject or "")
-                for at, kind, minutes, subject in rows]
-    return [(_utc(at), kind, minutes or 0.0, subject or "") for at, kind, minutes, subject in rows]
+        return [(parse(at + "+00:00"), kind, minutes, subject) for at, kind, minutes, subject in rows]
+    return [(_utc(at), kind, minutes, subject) for at, kind, minutes, subject in rows]
 
 
 def activity_moments(session: Session, profile_id: int) -> list[datetime]:

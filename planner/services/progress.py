@@ -318,7 +318,7 @@ def _sessions(rows: Iterable[tuple[str | None, datetime, float]]) -> list[StudyS
             if minutes > 0 and math.isfinite(minutes)]
 
 
-_NAMED = (ActivityKind.TOPIC_DONE, ActivityKind.LAB, ActivityKind.READING)
+_NAMED = frozenset((ActivityKind.TOPIC_DONE, ActivityKind.LAB, ActivityKind.READING))
 _KINDS = {kind.value: kind for kind in ActivityKind}
 
 
@@ -334,27 +334,31 @@ class _History:
         self.tz, self.boundary = tz, boundary
         self.recent: list[Activity] = []
         self.condensed: list[Activity] = []
-        self.study_minutes = 0.0  # every study session logged a "study" activity of its minutes
+        study_minutes = 0.0  # every study session logged a "study" activity of its minutes
+        # A hot loop over tens of thousands of rows: names bound locally, cheap tests first.
+        keep_recent, keep = self.recent.append, self.condensed.append
+        study, review, named, kinds = ActivityKind.STUDY, ActivityKind.REVIEW, _NAMED, _KINDS
         day = day_finder(tz, boundary)
         days: set[date] = set()
         done: set[tuple[ActivityKind, str]] = set()
         for when, name, minutes, subject in rows:
-            kind = _KINDS.get(name)
+            kind = kinds.get(name)
             if kind is None:
                 continue
-            activity = Activity(when, kind, minutes, subject) if since and when >= since else None
-            if activity is not None:
-                self.recent.append(activity)
-            if kind is ActivityKind.STUDY:
-                self.study_minutes += minutes
-            named = kind in _NAMED
-            study_day_ = day(when)
-            if kind is ActivityKind.REVIEW or (named and (not subject or (kind, subject) not in done)) \
-                    or study_day_ not in days:
-                self.condensed.append(activity or Activity(when, kind, minutes, subject))
-                days.add(study_day_)
-                if named:
+            activity = None
+            if since is not None and when >= since:
+                activity = Activity(when, kind, minutes, subject)
+                keep_recent(activity)
+            if kind is study:
+                study_minutes += minutes
+            when_day = day(when)
+            if kind is review or when_day not in days \
+                    or (kind in named and (not subject or (kind, subject) not in done)):
+                keep(activity or Activity(when, kind, minutes, subject))
+                days.add(when_day)
+                if kind in named:
                     done.add((kind, subject))
+        self.study_minutes = study_minutes
 
     def all_time(self):
         """All-time totals; the hours from the study activities rather than every session."""

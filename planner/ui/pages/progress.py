@@ -107,6 +107,7 @@ class LogTimeDialog(QDialog):
         except LodestarError as exc:
             self.error.setText(str(exc))
             self.error.show()
+            self.adjustSize()  # room for the message's lines
             return
         super().accept()
 

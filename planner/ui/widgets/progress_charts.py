@@ -61,7 +61,9 @@ class WeeklyHoursChart(pg.PlotWidget):
     def set_weeks(self, weeks: Sequence[WeekHours]) -> None:
         self.weeks = tuple(weeks)
         xs = np.arange(len(self.weeks), dtype=float)
-        self._planned.setOpts(x=xs - 0.2, height=np.array([w.planned for w in self.weeks], dtype=float))
+        planned = np.array([w.planned for w in self.weeks], dtype=float)
+        some = planned > 0  # a week with nothing planned gets no bar, not a hairline
+        self._planned.setOpts(x=xs[some] - 0.2, height=planned[some])
         self._done.setOpts(x=xs + 0.2, height=np.array([w.done for w in self.weeks], dtype=float))
         step = 2 if len(self.weeks) > 8 else 1
         last = len(self.weeks) - 1
@@ -113,7 +115,7 @@ class SkillHistoryChart(pg.PlotWidget):
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setLabel("left", "level")
         plot.getAxis("left").setTicks([[(v, str(v)) for v in range(6)]])
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, pg.PlotCurveItem] = {}
         self.lines: tuple[SkillLine, ...] = ()
         self.setMinimumHeight(180)
         _style_axes(plot, self.palette())
@@ -134,7 +136,10 @@ class SkillHistoryChart(pg.PlotWidget):
             xs, ys = self._steps(by_skill.get(line.skill, []), start, today)
             offset = (n - len(lines) / 2) * min(0.02, 0.3 / max(len(lines), 1))  # one level, apart
             pen = pg.mkPen(self.colour(n), width=2)
-            self.curves[line.skill] = plot.plot(xs, ys + offset, pen=pen, name=line.name)
+            # a bare curve: a PlotDataItem's symbols and downsampling are not needed for steps
+            curve = pg.PlotCurveItem(xs, ys + offset, pen=pen, name=line.name)
+            plot.addItem(curve)
+            self.curves[line.skill] = curve
         plot.setRange(xRange=(_stamp(start), _stamp(max(today, start + timedelta(days=7)))),
                       yRange=(-0.2, 5.3), padding=0.02)
 
