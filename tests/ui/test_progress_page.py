@@ -150,3 +150,19 @@ def test_switching_profile_shows_the_other_learner(synced, ada, page):
     view.set_profile(grace)
     assert view.heading.text() == "Progress · Grace"
     assert view.sessions.topLevelItemCount() == 0 and view.overview.all_time.hours == 0
+
+
+def test_write_pdf_works_headless_in_a_process_without_qt(tmp_path):
+    """The command line prints a report without a window or a display."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "report.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY",
+                                                               "WAYLAND_DISPLAY")}
+    code = ("import sys; from pathlib import Path; from planner.ui.report import write_pdf; "
+            "write_pdf('<h1>Progress</h1><p>1.5 hours</p>', Path(sys.argv[1]))")
+    subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=60)
+    assert target.read_bytes().startswith(b"%PDF") and target.stat().st_size > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no partial file left
