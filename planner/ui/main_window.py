@@ -58,7 +58,8 @@ SIDEBAR = [
     PageSpec("careers", "Careers", "Ctrl+7"),
     PageSpec("progress", "Progress", "Ctrl+8"),
 ]
-BUILT = {"today", "review", "plan", "curriculum", "labs", "readings", "conferences", "careers"}
+BUILT = {"today", "review", "plan", "curriculum", "labs", "readings", "conferences", "careers",
+         "progress"}
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
             "readings": self._readings_page,
             "review": self._review_page,
             "conferences": self._conferences_page,
+            "progress": self._progress_page,
         }
         # Pages are built the first time they are shown, so start-up pays for one page only.
         for spec in SIDEBAR:
@@ -221,6 +223,14 @@ class MainWindow(QMainWindow):
         page.open_topic.connect(self.open_topic)
         page.reviews_changed.connect(lambda _due: self._refresh("today"))
         page.profile_changed.connect(self.profiles.set_current)
+        return page
+
+    def _progress_page(self) -> QWidget:
+        from planner.ui.pages.progress import ProgressPage  # pyqtgraph charts
+
+        page = ProgressPage(self.lodestar, self.profile)
+        page.open_topic.connect(self.open_topic)
+        page.progress_changed.connect(lambda: self._refresh("today"))
         return page
 
     def _conferences_page(self) -> QWidget:

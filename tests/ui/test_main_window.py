@@ -24,14 +24,14 @@ def test_every_page_opens_and_torch_stays_out(qtbot, window):
         assert page.isVisible()
         shown.append(window.current_page())
     assert shown == ["today", "review", "plan", "curriculum", "labs", "readings", "conferences",
-                     "careers"]
+                     "careers", "progress"]
     assert torch_before or "torch" not in sys.modules
 
 
 def test_unbuilt_pages_are_absent_not_faked(window):
     titles = [window.sidebar.item(r).text() for r in range(window.sidebar.count())]
     assert titles == ["Today", "Review", "Study plan", "Curriculum", "Labs", "Reading list",
-                      "Conferences", "Careers"]
+                      "Conferences", "Careers", "Progress"]
     assert {s.key for s in SIDEBAR} >= {"today", "plan", "labs", "progress"}
 
 
