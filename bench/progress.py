@@ -2,12 +2,12 @@
 
     python bench/progress.py [--runs 7] [--keep DIR]
 
-Builds a database (the shipped content, one profile aiming at a role, ~50,000 activities over
+Builds a database (the shipped content, one profile aiming at a role, 50,000 activities over
 three years with a study session behind every study activity, 5,000 cards with a review log
-each, 1,000 finished lab runs, 700 readings read) with bulk inserts through the db layer, then
-times building each page and painting it once, offscreen, a fresh page each run. Prints one
-JSON line per figure: the median milliseconds of `--runs` runs (after one untimed run, which
-pays for imports and makes the week's plan). Target: each page in 300 ms or less.
+each, 1,000 finished lab runs, the shipped readings read) with bulk inserts through the db
+layer, then times building each page and painting it once, offscreen, a fresh page each run.
+Prints one JSON line per figure: the median milliseconds of `--runs` runs (after one untimed
+run, which pays for imports and makes the week's plan). Target: each page in 300 ms or less.
 """
 
 from __future__ import annotations
@@ -50,60 +50,56 @@ def build(folder: Path, seed: int = 11) -> tuple[Lodestar, int]:
     """The database described above; returns it open, with the profile's id."""
     lodestar = Lodestar.open(resolve(data_dir=folder))
     lodestar.sync_content()
-    today = date.today()
-    profile = lodestar.save_profile(Profile(0, "Ada", datetime.now(UTC), target_role="engineer",
-                                            hours_per_week=8, start_date=today - timedelta(days=DAYS)))
+    profile = lodestar.save_profile(Profile(
+        0, "Ada", datetime.now(UTC), target_role="engineer", hours_per_week=8,
+        start_date=date.today() - timedelta(days=DAYS)))
     topics = lodestar.topics()
     for topic in topics[:5]:  # more done topics hit the planner's "no topic teaches" error
         lodestar.set_topic_state(profile.id, topic.slug, TopicStatus.DONE)
     for topic in topics[5:10]:
         lodestar.set_topic_state(profile.id, topic.slug, TopicStatus.IN_PROGRESS)
-    rng = random.Random(seed)
+    readings = [r.slug for r in lodestar.readings()][:READINGS]
+    tables = _rows(profile.id, [t.slug for t in topics], readings, random.Random(seed))
+    with lodestar._session() as session:  # bulk: one executemany per table
+        for model, rows in tables.items():
+            if rows:
+                session.execute(insert(model), rows)
+    return lodestar, profile.id
+
+
+def _rows(profile_id: int, slugs: list[str], readings: list[str], rng: random.Random) -> dict:
+    """Every table's rows, in the order the app would have written them as time went by: the
+    rows then lie in the order of their (profile, moment) indexes, as in a learner's database."""
     now = datetime.now(UTC).replace(microsecond=0)
-    span = DAYS * 86_400
 
     def moment() -> datetime:
-        return now - timedelta(seconds=rng.randrange(span))
+        return now - timedelta(seconds=rng.randrange(DAYS * 86_400))
 
-    studies = EVENTS - REVIEWS - LABS - READINGS
-    slugs = [t.slug for t in topics]
-    sessions = []
-    activity = []
-    for _ in range(studies):
-        when, topic, minutes = moment(), rng.choice(slugs), float(rng.randrange(5, 90))
-        sessions.append(dict(profile_id=profile.id, topic_slug=topic, started_at=when,
-                             minutes=minutes, source="timer", note=""))
-        activity.append(dict(profile_id=profile.id, at=when, kind="study", minutes=minutes,
-                             subject=topic))
-    runs = [dict(profile_id=profile.id, lab_slug=rng.choice(["cnn", "mlp", "vae"]), config={},
+    runs = [dict(profile_id=profile_id, lab_slug=rng.choice(["cnn", "mlp", "vae"]), config={},
                  device="cpu", status="finished", started_at=(when := moment()),
                  finished_at=when + timedelta(minutes=3), seconds=180.0,
                  summary={"metrics": {"test/accuracy": rng.uniform(0.9, 0.99)},
                           "target_reached": True}) for _ in range(LABS)]
-    activity += [dict(profile_id=profile.id, at=r["finished_at"], kind="lab", minutes=3.0,
-                      subject=r["lab_slug"]) for r in runs]
-    readings = [r.slug for r in lodestar.readings()][:READINGS]
-    states = [dict(profile_id=profile.id, reading_slug=slug, status="read", rating=None, notes="",
+    states = [dict(profile_id=profile_id, reading_slug=slug, status="read", rating=None, notes="",
                    tags=[], updated_at=(when := moment()), finished_at=when) for slug in readings]
-    activity += [dict(profile_id=profile.id, at=s["finished_at"], kind="reading", minutes=0.0,
-                      subject=s["reading_slug"]) for s in states]
-    cards, logs = _cards(profile.id, slugs, rng, moment, now)
-    activity += [dict(profile_id=profile.id, at=log["reviewed_at"], kind="review", minutes=0.2,
-                      subject=log["topic_slug"]) for log in logs]
-    activity += [dict(profile_id=profile.id, at=moment(), kind="study", minutes=0.0, subject="")
-                 for _ in range(EVENTS - len(activity))]  # readings the pack lacks: plain events
-    # In the order the app would have written them, as time went by: the tables' rows then lie
-    # in the order of their (profile, moment) indexes, as they do in a learner's database.
-    sessions.sort(key=lambda r: r["started_at"])
-    activity.sort(key=lambda r: r["at"])
-    runs.sort(key=lambda r: r["started_at"])
-    logs.sort(key=lambda r: r["reviewed_at"])
-    with lodestar._session() as session:  # bulk: one executemany per table
-        for model, rows in ((StudySessionRow, sessions), (ActivityRow, activity), (LabRunRow, runs),
-                            (ReadingStateRow, states), (CardRow, cards), (ReviewLogRow, logs)):
-            if rows:
-                session.execute(insert(model), rows)
-    return lodestar, profile.id
+    cards, logs = _cards(profile_id, slugs, rng, moment, now)
+    sessions = [dict(profile_id=profile_id, topic_slug=rng.choice(slugs), started_at=moment(),
+                     minutes=float(rng.randrange(5, 90)), source="timer", note="")
+                for _ in range(EVENTS - LABS - len(states) - len(logs))]
+    activity = (
+        [dict(profile_id=profile_id, at=s["started_at"], kind="study", minutes=s["minutes"],
+              subject=s["topic_slug"]) for s in sessions]
+        + [dict(profile_id=profile_id, at=r["finished_at"], kind="lab", minutes=3.0,
+                subject=r["lab_slug"]) for r in runs]
+        + [dict(profile_id=profile_id, at=s["finished_at"], kind="reading", minutes=0.0,
+                subject=s["reading_slug"]) for s in states]
+        + [dict(profile_id=profile_id, at=log["reviewed_at"], kind="review", minutes=0.2,
+                subject=log["topic_slug"]) for log in logs])
+    for rows, key in ((sessions, "started_at"), (activity, "at"), (runs, "started_at"),
+                      (logs, "reviewed_at")):
+        rows.sort(key=lambda row, key=key: row[key])
+    return {StudySessionRow: sessions, ActivityRow: activity, LabRunRow: runs,
+            ReadingStateRow: states, CardRow: cards, ReviewLogRow: logs}
 
 
 def _cards(profile_id: int, slugs: list[str], rng: random.Random, moment: Callable[[], datetime],

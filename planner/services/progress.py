@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.core.errors import LodestarError, NotFoundError, PlanError
 from planner.core.models import PastWeek, Profile, RoleSkill, StudyPlan
-from planner.core.progress import DAY_BOUNDARY, Activity, ActivityKind, SessionSource, Streak, StudySession
+from planner.core.progress import (
+    DAY_BOUNDARY,
+    Activity,
+    ActivityKind,
+    DayTotal,
+    SessionSource,
+    Streak,
+    StudySession,
+)
 from planner.core.tracking import (
     MAX_SESSION_MINUTES,
     LoggedSession,
@@ -33,7 +41,6 @@ from planner.db import profiles, repository
 from planner.db import progress as store
 from planner.db.base import utcnow
 from planner.progress import (
-    daily_totals,
     day_finder,
     heatmap_thresholds,
     skill_history,
@@ -210,18 +217,16 @@ class ProgressTracking:
         today = today or study_day(utcnow(), tz, boundary)
         week_start = profile.start_date or today - timedelta(days=today.weekday())
         first_week = today - timedelta(days=(today - week_start).days % 7 + 7 * WEEKS_SHOWN)
-        month = today.replace(day=1)
+        month, year = today.replace(day=1), today - timedelta(days=HEATMAP_DAYS - 1)
         since = _moment(min(first_week, month) - timedelta(days=1), tz)
         with self._session() as session:
             done = [(when, slug) for when, slug, _ in store.topics_done(session, profile_id)]
             topics = store.topic_skills(session)
             names = {s.slug: s.name for s in repository.skills(session)}
-            # the heatmap and this month need the records of the last year only
             history = _History(store.activity_log(session, profile_id), tz, boundary,
-                               _moment(today - timedelta(days=HEATMAP_DAYS), tz))
+                               since=_moment(month - timedelta(days=1), tz), heatmap_from=year)
             recent = _sessions(store.session_times(session, profile_id, since))
-        days = daily_totals(history.recent, today - timedelta(days=HEATMAP_DAYS - 1), today, tz,
-                            boundary)
+        days = history.heatmap(year, today)
         weeks = weekly_hours(recent, self._planned_hours(profile, today), week_start, tz, boundary,
                              through=today)
         points = skill_history(done, topics, profile.skills, tz, boundary, since=profile.start_date)
@@ -233,8 +238,8 @@ class ProgressTracking:
             weeks=tuple(w for w in weeks if first_week <= w.week_start <= today),
             skills=tuple(p for p in points if p.skill in {line.skill for line in lines}),
             lines=lines,
-            month=totals([a for a in history.recent if a.when >= since], recent, tz, boundary,
-                         since=month, until=next_month - timedelta(days=1)),
+            month=totals(history.recent, recent, tz, boundary, since=month,
+                         until=next_month - timedelta(days=1)),
             all_time=history.all_time())
 
     def _planned_hours(self, profile: Profile, today: date) -> dict[date, float]:
@@ -323,20 +328,22 @@ _KINDS = {kind.value: kind for kind in ActivityKind}
 
 
 class _History:
-    """Every activity of a learner, read in one pass: those from `since` on as records (the
-    heatmap and this month need no more), and the few that decide the streak and the all-time
-    totals (`condensed`): the first of each study day, the first of each topic, lab and reading
-    done, and every review and unnamed one, which are counted each time. `streak` and `totals`
-    give from these what they give from all of them, from a fraction of three years' records."""
+    """Every activity of a learner, read in one pass: each day's minutes and activities from
+    `heatmap_from` on (the year heatmap), those from `since` on as records (this month), and
+    the few that decide the streak and the all-time totals (`condensed`): the first of each
+    study day, the first of each topic, lab and reading done, and every review and unnamed one,
+    which are counted each time. `streak` and `totals` give from these what they give from all
+    of them; each activity is placed on its study day once, not once per figure."""
 
     def __init__(self, rows: Iterable[tuple[datetime, str, float, str]], tz: tzinfo, boundary: time,
-                 since: datetime | None = None):
+                 since: datetime | None = None, heatmap_from: date | None = None):
         self.tz, self.boundary = tz, boundary
         self.recent: list[Activity] = []
         self.condensed: list[Activity] = []
+        self.per_day: dict[date, list] = {}  # study day -> [minutes, activities]
         study_minutes = 0.0  # every study session logged a "study" activity of its minutes
         # A hot loop over tens of thousands of rows: names bound locally, cheap tests first.
-        keep_recent, keep = self.recent.append, self.condensed.append
+        keep_recent, keep, per_day = self.recent.append, self.condensed.append, self.per_day
         study, review, named, kinds = ActivityKind.STUDY, ActivityKind.REVIEW, _NAMED, _KINDS
         day = day_finder(tz, boundary)
         days: set[date] = set()
@@ -352,6 +359,12 @@ class _History:
             if kind is study:
                 study_minutes += minutes
             when_day = day(when)
+            if heatmap_from is not None and when_day >= heatmap_from:
+                if (total := per_day.get(when_day)) is None:
+                    per_day[when_day] = [minutes, 1]
+                else:
+                    total[0] += minutes
+                    total[1] += 1
             if kind is review or when_day not in days \
                     or (kind in named and (not subject or (kind, subject) not in done)):
                 keep(activity or Activity(when, kind, minutes, subject))
@@ -359,6 +372,12 @@ class _History:
                 if kind in named:
                     done.add((kind, subject))
         self.study_minutes = study_minutes
+
+    def heatmap(self, start: date, end: date) -> list[DayTotal]:
+        """A total for every study day from `start` to `end` (`start` not before `heatmap_from`),
+        as `planner.progress.daily_totals` gives them."""
+        span = (start + timedelta(days=n) for n in range((end - start).days + 1))
+        return [DayTotal(d, *self.per_day.get(d, (0.0, 0))) for d in span]
 
     def all_time(self):
         """All-time totals; the hours from the study activities rather than every session."""

@@ -265,7 +265,7 @@ def test_the_fast_readings_agree_with_the_progress_functions_over_every_record(l
 
     from planner.core.progress import Activity, ActivityKind
     from planner.db.activity import log_activity
-    from planner.progress import streak, totals
+    from planner.progress import daily_totals, month_summary, streak, totals
 
     rng = random.Random(5)
     now = datetime.now(UTC)
@@ -284,5 +284,8 @@ def test_the_fast_readings_agree_with_the_progress_functions_over_every_record(l
     overview = lodestar.progress_overview(ada.id)
     assert overview.all_time == replace(expected, hours=pytest.approx(study / 60))
     today_ = today()
+    assert list(overview.days) == daily_totals(records, today_ - timedelta(days=364), today_, LONDON,
+                                               boundary)
+    assert overview.month == month_summary(records, (), today_, LONDON, boundary)
     assert overview.streak == streak(records, today_, LONDON, boundary)
     assert lodestar.streak_now(ada.id) == streak(records, today_, LONDON, boundary)
