@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import String, delete, desc, select, type_coerce
+from sqlalchemy import String, delete, desc, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
@@ -28,6 +28,7 @@ from planner.db.models import (
     ReadingRow,
     ReadingStateRow,
     SkillRow,
+    StudyPlanRow,
     StudySessionRow,
     TopicRow,
     TopicSkillRow,
@@ -204,6 +205,18 @@ def topic_skills(session: Session) -> dict[str, tuple[SkillLevel, ...]]:
     for topic, skill, level in rows:
         skills.setdefault(topic, []).append(SkillLevel(skill, level))
     return {topic: tuple(levels) for topic, levels in skills.items()}
+
+
+def plans_from(session: Session, profile_id: int, since: datetime) -> list[dict]:
+    """The profile's stored plans (without the inputs they were made from) made from `since` on
+    and the last one made before it, oldest first."""
+    before = session.scalar(select(func.max(StudyPlanRow.id)).where(
+        StudyPlanRow.profile_id == profile_id, StudyPlanRow.created_at < since))
+    return list(session.scalars(
+        select(StudyPlanRow.plan).where(
+            StudyPlanRow.profile_id == profile_id,
+            or_(StudyPlanRow.created_at >= since, StudyPlanRow.id == before))
+        .order_by(StudyPlanRow.id)))
 
 
 def topics_done(session: Session, profile_id: int) -> list[tuple[datetime, str, str]]:

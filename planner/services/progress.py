@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.core.errors import LodestarError, NotFoundError, PlanError
-from planner.core.models import PastWeek, Profile, RoleSkill, StudyPlan
+from planner.core.models import Profile, RoleSkill, StudyPlan
 from planner.core.progress import (
     DAY_BOUNDARY,
     Activity,
@@ -40,6 +40,7 @@ from planner.core.tracking import (
 from planner.db import profiles, repository
 from planner.db import progress as store
 from planner.db.base import utcnow
+from planner.plan import plan_from_dict
 from planner.progress import (
     day_finder,
     heatmap_thresholds,
@@ -92,7 +93,6 @@ class ProgressTracking:
     # from planner.services.study.StudyPlans, mixed into the same Lodestar
     profile: Callable[[int], Profile]
     current_plan: Callable[..., StudyPlan]
-    past_weeks: Callable[..., list[PastWeek]]
     role_targets: Callable[..., tuple[RoleSkill, ...]]
 
     # --- study sessions ---------------------------------------------------------------------
@@ -227,8 +227,11 @@ class ProgressTracking:
                                since=_moment(month - timedelta(days=1), tz), heatmap_from=year)
             recent = _sessions(store.session_times(session, profile_id, since))
         days = history.heatmap(year, today)
-        weeks = weekly_hours(recent, self._planned_hours(profile, today), week_start, tz, boundary,
-                             through=today)
+        planned = self._planned_hours(profile, today, first_week, tz)
+        for n in range(WEEKS_SHOWN + 1):  # every week of the chart since the learner started
+            if (start := first_week + timedelta(weeks=n)) >= week_start:
+                planned.setdefault(start, 0.0)
+        weeks = weekly_hours(recent, planned, week_start, tz, boundary, through=today)
         points = skill_history(done, topics, profile.skills, tz, boundary, since=profile.start_date)
         lines = self._skill_lines(profile, points, names)
         next_month = (month + timedelta(days=32)).replace(day=1)
@@ -242,12 +245,22 @@ class ProgressTracking:
                          until=next_month - timedelta(days=1)),
             all_time=history.all_time())
 
-    def _planned_hours(self, profile: Profile, today: date) -> dict[date, float]:
-        """Study hours (reviews aside) planned for each week: past weeks as the plan of their
-        time had them, this week and later as the current plan has them."""
+    def _planned_hours(self, profile: Profile, today: date, first_week: date,
+                       tz: tzinfo) -> dict[date, float]:
+        """Study hours (reviews aside) planned for each week from `first_week`: past weeks as
+        the plans of their time had them (as `past_weeks` reads them), this week and later as
+        the current plan has them. Only the plans made since `first_week`, and the one before,
+        are read: every re-plan stores one, and reading a hundred took longer than the page."""
         if not profile.target_role:
             return {}
-        planned = {week.start: week.planned_hours for week in self.past_weeks(profile.id, today)}
+        this_week = first_week + timedelta(weeks=WEEKS_SHOWN)
+        with self._session() as session:
+            stored = store.plans_from(session, profile.id, _moment(first_week, tz))
+        planned: dict[date, float] = {}
+        for data in stored:  # oldest first: later plans overwrite the weeks they re-planned
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a plan of an older format
+                planned.update({week.start: week.study_hours for week in plan_from_dict(data).weeks
+                                if first_week <= week.start < this_week})
         with contextlib.suppress(PlanError):
             planned.update({week.start: week.study_hours
                             for week in self.current_plan(profile.id, today).weeks})

@@ -289,3 +289,13 @@ def test_the_fast_readings_agree_with_the_progress_functions_over_every_record(l
     assert overview.month == month_summary(records, (), today_, LONDON, boundary)
     assert overview.streak == streak(records, today_, LONDON, boundary)
     assert lodestar.streak_now(ada.id) == streak(records, today_, LONDON, boundary)
+
+
+def test_past_weeks_show_what_the_plan_of_their_time_planned(synced):
+    start = today() - timedelta(days=28)
+    profile = synced.create_profile("Ada", target_role="engineer", hours_per_week=6, start_date=start)
+    then = synced.replan(profile.id, "first plan", today=start).plan  # made when Ada started
+    overview = synced.progress_overview(profile.id)
+    first = {w.week_start: w.planned for w in overview.weeks}[start]
+    assert first == pytest.approx(then.weeks[0].study_hours) and first > 0
+    assert len(overview.weeks) == 5  # the four weeks since the start, and this one
