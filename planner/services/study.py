@@ -41,6 +41,7 @@ from planner.plan.export import plan_ics, plan_markdown
 DEFAULT_PROFILE_NAME = "Me"
 MAX_HOURS_PER_WEEK = 100.0
 MAX_REVIEW_SHARE = 0.5
+PLANS_KEPT = 100  # per profile, newest first
 MAX_PLAN_WEEKS = 520  # ten years: beyond that a plan is not a plan
 
 
@@ -214,7 +215,7 @@ class StudyPlans:
                         if previous_id else None)
             plan_id = profiles.save_plan(session, profile_id, request_to_dict(request),
                                          plan_to_dict(plan), reason)
-            profiles.prune_plans(session, profile_id)
+            profiles.prune_plans(session, profile_id, keep=PLANS_KEPT)
         changes = tuple(plan_changes(previous, plan)) if previous else ()
         return PlanUpdate(plan, changes, plan_id, previous_id)
 
@@ -280,8 +281,11 @@ class StudyPlans:
         with self._session() as session:
             states = repository.topic_states(session, profile_id)
             hours = {t.slug: t.hours for t in repository.plan_topics(session)}
-            ever = set()
-            for pid, _when, _why in profiles.plans(session, profile_id):
+            # The first plan and the latest hold what was ever asked of the learner (a topic
+            # planned only in between is rare); reading every stored plan cost a third of Today.
+            stored = profiles.plans(session, profile_id, limit=PLANS_KEPT)
+            ever: set[str] = set()
+            for pid in {stored[0][0], stored[-1][0]} if stored else ():
                 ever.update(plan_from_dict(profiles.stored_plan(session, pid)[1]).topics)
         done = sum(hours.get(t, 0.0) for t in ever if states.get(t) is TopicStatus.DONE)
         return PlanProgress(done, plan.study_hours, plan.finish, plan.target_date)

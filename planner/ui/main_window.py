@@ -26,16 +26,13 @@ from planner.core.errors import ContentError, LodestarError, PlanError
 from planner.core.models import LabRun, LabRunStatus, Profile, SearchHit, SyncReport, TopicStatus
 from planner.services import Lodestar
 from planner.ui import dialogs
-from planner.ui.pages.careers import CareersPage
-from planner.ui.pages.curriculum import CurriculumPage
-from planner.ui.pages.today import TodayPage
+from planner.ui.navigation import build_page
 from planner.ui.profiles import ProfileControl
 from planner.ui.tasks import TaskManager
 from planner.ui.widgets.search import SearchPopup
 
 if TYPE_CHECKING:
     from planner.ui.pages.labs import LabsPage
-    from planner.ui.pages.plan import StudyPlanPage
 
 
 @dataclass(frozen=True)
@@ -87,17 +84,6 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFixedWidth(180)
         self.stack = QStackedWidget()
-        self._factories = {
-            "today": self._today_page,
-            "plan": self._plan_page,
-            "curriculum": self._curriculum_page,
-            "careers": lambda: CareersPage(self.lodestar, self.profile),
-            "labs": self._labs_page,
-            "readings": self._readings_page,
-            "review": self._review_page,
-            "conferences": self._conferences_page,
-            "progress": self._progress_page,
-        }
         # Pages are built the first time they are shown, so start-up pays for one page only.
         for spec in SIDEBAR:
             if spec.key not in BUILT:
@@ -174,7 +160,7 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             row = next(r for r in range(self.sidebar.count())
                        if self.sidebar.item(r).data(Qt.ItemDataRole.UserRole) == key)
-            page = self._factories[key]()
+            page = build_page(self, key)
             page.setObjectName(f"page-{key}")
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, page)
@@ -197,63 +183,12 @@ class MainWindow(QMainWindow):
     def profile(self) -> Profile:
         return self.profiles.current
 
-    def _today_page(self) -> TodayPage:
-        page = TodayPage(self.lodestar, self.profile)
-        page.open_topic.connect(self.open_topic)
-        page.open_lab.connect(self.open_lab)
-        page.edit_profile.connect(self.profiles.edit)
-        page.topic_marked.connect(self.mark_topic)
-        page.open_review.connect(lambda: self.show_page("review"))
-        return page
 
-    def _plan_page(self) -> StudyPlanPage:
-        from planner.ui.pages.plan import StudyPlanPage  # pyqtgraph (the skill gap chart)
 
-        page = StudyPlanPage(self.lodestar, self.profile)
-        page.open_topic.connect(self.open_topic)
-        page.open_lab.connect(self.open_lab)
-        page.edit_profile.connect(self.profiles.edit)
-        page.plan_changed.connect(lambda _update: self._refresh("today"))
-        return page
 
-    def _review_page(self) -> QWidget:
-        from planner.ui.pages.review import ReviewPage
 
-        page = ReviewPage(self.lodestar, self.profile)
-        page.open_topic.connect(self.open_topic)
-        page.reviews_changed.connect(lambda _due: self._refresh("today"))
-        page.profile_changed.connect(self.profiles.set_current)
-        return page
 
-    def _progress_page(self) -> QWidget:
-        from planner.ui.pages.progress import ProgressPage  # pyqtgraph charts
 
-        page = ProgressPage(self.lodestar, self.profile)
-        page.open_topic.connect(self.open_topic)
-        page.progress_changed.connect(lambda: self._refresh("today"))
-        return page
-
-    def _conferences_page(self) -> QWidget:
-        from planner.ui.pages.conferences import ConferencesPage
-
-        page = ConferencesPage(self.lodestar, self.profile, tasks=self.tasks)
-        page.follow_changed.connect(lambda _slug, _on: self._refresh("today"))
-        page.imported.connect(lambda _result: self._refresh("today"))
-        return page
-
-    def _readings_page(self) -> QWidget:
-        from planner.ui.pages.readings import ReadingsPage
-
-        page = ReadingsPage(self.lodestar, self.profile, tasks=self.tasks)
-        page.open_topic.connect(self.open_topic)
-        return page
-
-    def _curriculum_page(self) -> CurriculumPage:
-        page = CurriculumPage(self.lodestar, self.profile.id)
-        page.open_lab.connect(self.open_lab)
-        page.status_changed.connect(lambda slug, status: self.replan(f"{slug} marked "
-                                                                     f"{status.label.lower()}"))
-        return page
 
     def offer_setup(self) -> None:
         """First run: once the content is in, open the profile wizard if there is no role yet."""
@@ -275,7 +210,7 @@ class MainWindow(QMainWindow):
         """Set a topic's state for the current profile and re-plan (from the Today page)."""
         self.lodestar.set_topic_state(self.profile.id, slug, status)
         self.replan(f"{slug} marked {status.label.lower()}")
-        self._refresh("curriculum")
+        self.refresh_page("curriculum")
 
     def replan(self, reason: str) -> None:
         """Re-plan from today after progress changed; the Study plan page shows what moved."""
@@ -288,22 +223,15 @@ class MainWindow(QMainWindow):
                 self.lodestar.replan(self.profile.id, reason)
             except PlanError as exc:
                 self.statusBar().showMessage(f"No plan can be made: {exc}", 8000)
-        self._refresh("today")
+        self.refresh_page("today")
 
-    def _refresh(self, key: str) -> None:
+    def refresh_page(self, key: str) -> None:
         page = self.pages.get(key)
         if page is not None:
             page.refresh()
 
-    def _labs_page(self) -> LabsPage:
-        from planner.ui.pages.labs import LabsPage  # pyqtgraph loads when the page is first shown
 
-        page = LabsPage(self.lodestar, self.profile.id)
-        page.topic_link.connect(self.open_topic)
-        page.run_finished.connect(self._lab_finished)
-        return page
-
-    def _lab_finished(self, run: LabRun) -> None:
+    def lab_finished(self, run: LabRun) -> None:
         """A run that reached its lab's target completes the lab for the profile: re-plan."""
         if run.status is LabRunStatus.FINISHED and (run.summary or {}).get("target_reached") is not False:
             self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
