@@ -57,6 +57,7 @@ class Probe:
         self.seconds = seconds
         self.hover = hover
         self.lateness: list[float] = []
+        self.ticks: list[float] = []  # when each lateness was measured
         self.steps: list[tuple[float, float]] = []  # (time the page drew it, newest step)
         self.first = self.last_tick = None
         self.cpu: list[float] = []  # the GUI process's CPU seconds at the window's start and end
@@ -94,6 +95,7 @@ class Probe:
                 page.stop_button.click()
             return
         self.lateness.append((now - self.last_tick) * 1000 - TICK_MS)
+        self.ticks.append(now)
         self.last_tick = now
         step = page.plots.series["train/loss"].x[drawn - 1]
         if step != self.steps[-1][1]:
@@ -118,7 +120,9 @@ class Probe:
         (t0, s0), (t1, s1) = self.steps[0], self.steps[-1]
         return {"samples": len(late), "p50_ms": round(float(np.percentile(late, 50)), 2),
                 "p99_ms": round(float(np.percentile(late, 99)), 2),
-                "max_ms": round(float(late.max()), 2), "seconds": round(t1 - t0, 2),
+                "max_ms": round(float(late.max()), 2),
+                "max_at_s": round(self.ticks[int(late.argmax())] - self.first, 2),
+                "seconds": round(t1 - t0, 2),
                 "gui_cpu_percent": round(100 * (self.cpu[1] - self.cpu[0]) / self.seconds, 1),
                 "samples_per_s": round((s1 - s0) * batch_size / (t1 - t0), 1)}
 

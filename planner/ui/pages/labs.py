@@ -256,11 +256,12 @@ class LabsPage(QWidget):
             self.recorder.handle(events)
             for event in events:
                 self._show(event)
-            self.plots.redraw()
             if self._newest is not None and time.perf_counter() - self._progress_at >= PROGRESS_INTERVAL:
                 self._progress(self._newest)
+        # at most one new curve or one new picture view a tick (each costs 5-30 ms to make)
+        made = self.plots.redraw(new_curves=1)
         if self.visuals.pending:
-            self.visuals.redraw()
+            self.visuals.redraw(new_views=0 if made else 1)
         if self.runner.ended:
             self._ended()
 
@@ -317,6 +318,7 @@ class LabsPage(QWidget):
 
     def _ended(self) -> None:
         self.timer.stop()
+        self.plots.redraw()
         self.visuals.redraw(new_views=None)
         self.recorder.flush()
         self.runner.close()

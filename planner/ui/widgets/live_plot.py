@@ -241,15 +241,21 @@ class LivePlots(QWidget):
         self._dirty |= set(self.series)
         self.redraw()
 
-    def redraw(self) -> None:
-        """Hand every curve that changed its data: one setData per curve."""
+    def redraw(self, new_curves: int | None = None) -> int:
+        """Hand every curve that changed its data: one setData per curve. At most `new_curves`
+        curves are made (None: all); the others wait for the next call. Returns how many were
+        made: making one (with its legend entry) costs a few ms, and the live page spreads them
+        and the first pictures of an epoch over several ticks."""
         if not self._dirty:
-            return
+            return 0
+        made = 0
         for name in [n for n in self.series if n in self._dirty]:  # colours in arrival order
             series = self.series[name]
             curve = self.curves.get(name)
             if curve is None:
-                curve = self._curve(name)
+                if new_curves is not None and made >= new_curves:
+                    continue
+                curve, made = self._curve(name), made + 1
             xs, ys = series.x[:series.n], series.y[:series.n]
             if self.smoothing > 0 and "train" in name:
                 ys = smooth(ys, self.smoothing)
@@ -257,9 +263,10 @@ class LivePlots(QWidget):
                 curve.setSymbol(None)  # a marker per point costs more than the line once dense
             curve.setData(xs, ys)
             self.drawn[name] = (xs, ys)
-        self._dirty.clear()
+            self._dirty.discard(name)
         for readout in self.readouts.values():
             readout.refresh()
+        return made
 
     def _curve(self, name: str) -> pg.PlotDataItem:
         colour = COLOURS[len(self.curves) % len(COLOURS)]

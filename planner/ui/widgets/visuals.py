@@ -3,6 +3,7 @@ confusion matrices, latent scatter plots and generated text. One tab per picture
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -31,6 +32,11 @@ def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
                   constant_values=np.nan)
 
 
+@functools.cache
+def _colour_map(name: str) -> pg.ColorMap:
+    return pg.colormap.get(name)
+
+
 class VisualPanel(QTabWidget):
     """Shows the newest picture of each name; a picture's tab is made when it first arrives.
 
@@ -49,6 +55,8 @@ class VisualPanel(QTabWidget):
         self.latest: dict[str, Visual] = {}
         self._dirty: dict[str, Visual] = {}
         self.currentChanged.connect(lambda _index: self.redraw(new_views=0))
+        for name in ("viridis", "CET-L1"):
+            _colour_map(name)  # read from their files now, not while a lab is training
 
     def clear_all(self) -> None:
         while self.count():
@@ -108,8 +116,7 @@ class VisualPanel(QTabWidget):
             view.ci.addItem(pg.AxisItem("left", linkView=view.plot), row=1, col=0)
             view.ci.addItem(pg.AxisItem("bottom", linkView=view.plot), row=2, col=1)
         view.image = pg.ImageItem(axisOrder="row-major")
-        view.image.setColorMap(pg.colormap.get("viridis") if kind in ("heatmap", "confusion")
-                               else pg.colormap.get("CET-L1"))
+        view.image.setColorMap(_colour_map("viridis" if kind in ("heatmap", "confusion") else "CET-L1"))
         view.plot.addItem(view.image)
         view.labels, view.counts = {}, None
         return view
