@@ -24,7 +24,10 @@ def is_dark(palette: QPalette) -> bool:
 
 def apply(app: QApplication) -> None:
     """Fusion style with a palette for the current scheme; re-applied when the system changes."""
-    app.setStyle("Fusion")
+    # Replacing the style deletes the old one under every widget: once is enough (doing it again
+    # on a change of scheme crashed Qt inside widgets that still held the old style).
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(_dark_palette() if wants_dark() else _light_palette())
     app.setStyleSheet(_STYLE)
 

@@ -26,3 +26,18 @@ def window(qtbot, synced, settings):
         while labs.runner is not None:
             labs._drain(wait=0.2)
     win.tasks.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_widgets_left(qtbot):
+    """Delete every window a test leaves behind: a later test that changes the application's
+    palette would otherwise re-polish (and crash in) half-torn-down widgets of earlier ones."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()

@@ -136,11 +136,20 @@ def test_export_report_as_pdf_and_markdown(synced, ada, page, tmp_path):
     assert "| Hours studied | 1.5 |" in markdown.read_text(encoding="utf-8")
 
 
-def test_the_page_follows_a_dark_palette(synced, ada, page):
+def test_the_page_follows_a_dark_palette(synced, ada, page, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
     view = page()
     assert view.heatmap.shades()[0].name() == LIGHT_SHADES[0]
-    view.setPalette(theme._dark_palette())
-    assert view.heatmap.shades()[0].name() == DARK_SHADES[0]
+    monkeypatch.setenv("LODESTAR_THEME", "dark")  # as the app does when the system scheme changes
+    theme.apply(app)
+    try:
+        QApplication.processEvents()
+        assert view.heatmap.shades()[0].name() == DARK_SHADES[0]
+    finally:
+        monkeypatch.setenv("LODESTAR_THEME", "light")
+        theme.apply(app)
 
 
 def test_switching_profile_shows_the_other_learner(synced, ada, page):
