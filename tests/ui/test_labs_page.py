@@ -275,3 +275,19 @@ def test_tile_scales_each_image_and_pads_between():
     assert np.isnan(mosaic[0]).all() and np.isnan(mosaic[:, [0, 3, 6]]).all()
     assert mosaic[1:3, 1:3].tolist() == [[0.0, 0.0], [0.0, 0.0]]    # constant image: 0
     assert mosaic[1:3, 4:6].tolist() == [[0.0, 0.25], [0.5, 1.0]]
+
+
+def test_a_following_view_keeps_its_range_for_many_ticks(qtbot):
+    plots = shown_plots(qtbot, LivePlots())
+    box = plots.loss.getViewBox()
+    ranges = []
+    for step in range(1, 1001):
+        plots.add("train/loss", step, 2 / np.sqrt(step))
+        if step % 10 == 0:                                        # a tick
+            plots.redraw()
+            qtbot.waitUntil(lambda n=step: box.viewRange()[0][1] >= n)  # the view ranges itself on paint
+            (left, right), (bottom, top) = box.viewRange()
+            assert left <= 1 and bottom <= 2 / np.sqrt(step) and top >= 2  # every point in view
+            assert right <= 1.35 * step + 10                      # and not much beyond the newest
+            ranges.append((left, right, bottom, top))
+    assert len(set(ranges)) <= 30                                 # not 100: round steps
