@@ -10,10 +10,10 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
-from planner.core.models import LabRun, LabRunStatus, MetricPoint
+from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus
 from planner.db.activity import log_activity
 from planner.db.base import utcnow
-from planner.db.models import LabMetricRow, LabRunRow
+from planner.db.models import LabMetricRow, LabRow, LabRunRow, TopicLabRow, TopicRow, TopicStateRow
 
 if TYPE_CHECKING:  # numpy costs ~90 ms to import: the app's start-up does not need it
     import numpy as np
@@ -58,8 +58,22 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
     if row.profile_id is not None and status is LabRunStatus.FINISHED:
         log_activity(session, row.profile_id, row.finished_at, "lab", (seconds or 0) / 60,
                      row.lab_slug)
+        if (summary or {}).get("target_reached") is not False:
+            _count_toward_topics(session, row.profile_id, row.lab_slug)
     session.flush()
     return _run(row)
+
+
+def _count_toward_topics(session: Session, profile_id: int, lab: str) -> None:
+    """A completed lab counts toward the topics it teaches: one not started yet is now in
+    progress (so its cards join the review deck and the plan knows it has begun)."""
+    topics = session.scalars(
+        select(TopicRow.slug).join(TopicLabRow, TopicLabRow.topic_id == TopicRow.id)
+        .join(LabRow, LabRow.id == TopicLabRow.lab_id).where(LabRow.slug == lab))
+    for slug in topics:
+        if session.get(TopicStateRow, (profile_id, slug)) is None:
+            session.add(TopicStateRow(profile_id=profile_id, topic_slug=slug,
+                                      status=TopicStatus.IN_PROGRESS.value, updated_at=utcnow()))
 
 
 def add_metrics(session: Session, run_id: int, points: Iterable[tuple[int, int, str, float]]) -> int:

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.core.errors import LodestarError, PlanError
-from planner.core.models import PlanItemKind, Profile, TopicStatus
+from planner.core.models import LabRunStatus, PlanItemKind, Profile, TopicStatus
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -159,3 +159,21 @@ def test_a_plan_of_more_than_ten_years_asks_for_more_hours(synced):
     with pytest.raises(PlanError, match="years; plan more hours") as caught:
         synced.replan(ada.id, "first", TODAY)
     assert caught.value.field == "hours_per_week"
+
+
+def test_a_lab_run_that_reaches_its_target_completes_the_lab_for_the_plan(synced):
+    ada = synced.save_profile(draft(), today=TODAY)
+    first = synced.replan(ada.id, "first", TODAY).plan
+    labs = [i.lab for w in first.weeks for i in w.items if i.kind is PlanItemKind.LAB]
+    lab = labs[0]
+    missed = synced.start_lab_run(lab, {}, ada.id)
+    synced.finish_lab_run(missed.id, LabRunStatus.FINISHED, summary={"target_reached": False})
+    assert lab not in synced.labs_done(ada.id)
+    run = synced.start_lab_run(lab, {}, ada.id)
+    synced.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"target_reached": True})
+    assert lab in synced.labs_done(ada.id)
+    teaches = [t.slug for t in synced.topics() if lab in synced.topic(t.slug).labs]
+    states = synced.topic_states(ada.id)
+    assert teaches and all(states[t] is TopicStatus.IN_PROGRESS for t in teaches)
+    again = synced.replan(ada.id, f"lab {lab} completed", TODAY).plan
+    assert lab not in [i.lab for w in again.weeks for i in w.items if i.kind is PlanItemKind.LAB]
