@@ -173,7 +173,7 @@ class TodayPage(QWidget):
         streak = self.lodestar.streak_now(self.profile.id)
         if streak.current:
             keep = "" if streak.today_counts else " — study today to keep it"
-            self.streak.setText(f"🔥 {streak.current}-day streak{keep} (longest {streak.longest})")
+            self.streak.setText(f"{streak.current}-day study streak{keep} (longest {streak.longest})")
         else:
             self.streak.setText(f"No streak yet — study today to start one (longest {streak.longest})")
         due = self.lodestar.due_reviews(self.profile.id)
