@@ -161,3 +161,16 @@ def test_switching_profile_switches_the_plan(qtbot, window):
     assert window.profile.id == ada.id
     assert "Ada" in page.heading.text() and "AI researcher" in page.heading.text()
     assert int(window.settings.value("profile/current")) == ada.id
+
+
+def test_the_day_boundary_is_set_on_the_time_tab(qtbot, window):
+    from PySide6.QtCore import QTime
+
+    profile = set_up(window)
+    dialog = ProfileDialog(window.lodestar, profile, window)
+    qtbot.addWidget(dialog)
+    assert dialog.form.day_end.time().toString("HH:mm") == "04:00"
+    dialog.form.day_end.setTime(QTime(5, 30))
+    with qtbot.waitSignal(dialog.saved):
+        dialog.accept()
+    assert window.lodestar.profile(profile.id).day_boundary == "05:30"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -41,7 +42,7 @@ NO_LEVEL = "Not met yet"
 SECTIONS = ("About you", "Your skills", "Your time")
 FIELD_SECTION = {"name": 0, "target_role": 0, "secondary_role": 0, "skills": 1,
                  "hours_per_week": 2, "study_days": 2, "start_date": 2, "target_date": 2,
-                 "review_share": 2}
+                 "review_share": 2, "day_boundary": 2}
 
 
 def _error_label() -> QLabel:
@@ -167,6 +168,10 @@ class ProfileForm(QWidget):
         self.review = QSpinBox(objectName="reviewShare", minimum=0, maximum=50, suffix=" %")
         self.review.setToolTip("Share of each week kept for reviewing what you learnt")
         self._row(form, "&Reviews", "review_share", self.review)
+        self.day_end = QTimeEdit(objectName="dayBoundary", displayFormat="HH:mm")
+        self.day_end.setToolTip("When your study day ends: study after midnight but before this "
+                                "time counts for the day before (streaks, cards due today)")
+        self._row(form, "Day &ends at", "day_boundary", self.day_end)
         return page
 
     # --- values -----------------------------------------------------------------------------
@@ -185,6 +190,7 @@ class ProfileForm(QWidget):
         self.target.setEnabled(p.target_date is not None)
         self.target.setDate(_qdate(p.target_date or date.today().replace(year=date.today().year + 1)))
         self.review.setValue(round(p.review_share * 100))
+        self.day_end.setTime(QTime.fromString(p.day_boundary, "HH:mm"))
         self._role_changed()
 
     def draft(self) -> Profile:
@@ -197,7 +203,8 @@ class ProfileForm(QWidget):
             study_days=tuple(i for i, box in enumerate(self.days) if box.isChecked()),
             start_date=self.start.date().toPython(),
             target_date=self.target.date().toPython() if self.has_target.isChecked() else None,
-            review_share=self.review.value() / 100)
+            review_share=self.review.value() / 100,
+            day_boundary=self.day_end.time().toString("HH:mm"))
 
     def _role_changed(self) -> None:
         slug = self.role.currentData()
