@@ -115,6 +115,10 @@ class MainWindow(QMainWindow):
         backup.triggered.connect(self.back_up)
         backup.setEnabled(self.lodestar.database_file is not None)
         file_menu.addAction(backup)
+        export = QAction("&Export my data (JSON)…", self)
+        export.setToolTip("Everything you entered, to restore with `python -m planner import backup`")
+        export.triggered.connect(self.export_data)
+        file_menu.addAction(export)
         reload_ = QAction("&Reload content", self, shortcut=QKeySequence("F5"))
         reload_.setToolTip("Re-read the content pack and apply any changes")
         reload_.triggered.connect(lambda: self.sync_content(force=True))
@@ -305,19 +309,30 @@ class MainWindow(QMainWindow):
         if target:
             self.back_up_to(Path(target))
 
-    def back_up_to(self, target: Path) -> None:
+    def export_data(self) -> None:
+        default = Path.home() / f"lodestar-data-{datetime.now():%Y-%m-%d}.json"
+        target, _ = QFileDialog.getSaveFileName(self, "Export my data", str(default),
+                                                "JSON (*.json);;All files (*)")
+        if target:
+            self.back_up_to(Path(target), as_json=True)
+
+    def back_up_to(self, target: Path, as_json: bool = False) -> None:
+        """Copy the database (or, `as_json`, export the learner's data) on the database thread."""
         self._busy("Backing up…")
 
-        def done(path: Path) -> None:
+        def done(result) -> None:
             self._idle()
-            self.statusBar().showMessage(f"Backed up to {path}", 10000)
+            self.statusBar().showMessage(f"Backed up to {target}" if as_json
+                                         else f"Backed up to {result}", 10000)
 
         def failed(error: BaseException) -> None:
             self._idle()
             message = str(error) if isinstance(error, LodestarError | OSError) else repr(error)
             QMessageBox.critical(self, "Backup failed", f"The backup was not made: {message}")
 
-        self.tasks.run(lambda: self.lodestar.backup(target), done, failed)
+        work = (lambda: self.lodestar.export_backup(target)) if as_json else (
+            lambda: self.lodestar.backup(target))
+        self.tasks.run(work, done, failed)
 
     def _busy(self, text: str) -> None:
         self.statusBar().showMessage(text)

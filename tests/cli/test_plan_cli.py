@@ -92,3 +92,13 @@ def test_backup_round_trip_into_an_empty_database(data, tmp_path, capsys):
     assert "Ada" in capsys.readouterr().out
     assert main([*fresh, "import", "backup", str(backup)]) == 1  # not empty any more
     assert "empty" in capsys.readouterr().err
+
+
+def test_export_report_as_markdown_and_pdf(data, tmp_path, capsys):
+    main([*data, "profile", "create", "Ada", "--role", "engineer"])
+    md, pdf = tmp_path / "report.md", tmp_path / "report.pdf"
+    assert main([*data, "export", "report", str(md), "--period", "all"]) == 0
+    assert "Ada" in md.read_text(encoding="utf-8")
+    assert main([*data, "export", "report", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "this month" in capsys.readouterr().out

@@ -111,6 +111,17 @@ def test_back_up_database(qtbot, window, tmp_path):
         assert copy.content_counts().roles == 6
 
 
+def test_export_my_data_as_json(qtbot, window, tmp_path):
+    import json
+
+    target = tmp_path / "mine.json"
+    window.back_up_to(target, as_json=True)
+    qtbot.waitUntil(lambda: target.exists() and window.tasks.pending == 0, timeout=10000)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert "profiles" in json.dumps(data)
+    assert "Backed up to" in window.statusBar().currentMessage()
+
+
 def test_geometry_and_page_are_remembered(qtbot, synced, settings):
     first = MainWindow(synced, settings)
     qtbot.addWidget(first)
