@@ -17,25 +17,11 @@ from planner.core.errors import LodestarError
 from planner.core.imports import ImportResult
 from planner.db import backup as store
 from planner.db.base import utcnow
+from planner.services.files import write_atomically
 
 FORMAT = "lodestar-backup"
 VERSION = 1
 BLANK_PROFILE = "Me"  # the profile the app makes on first use (planner.services.study)
-
-
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`: a failure
-    leaves no half-written file. Raises LodestarError when the folder cannot be written."""
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.{utcnow():%H%M%S%f}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError as exc:
-        raise LodestarError(f"Could not write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
 
 
 def backup_json(document: dict) -> str:

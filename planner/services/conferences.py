@@ -17,7 +17,7 @@ from planner.content.conferences import FIELDS
 from planner.core.conferences import ConferenceImportResult, ConferenceView
 from planner.core.errors import LodestarError
 from planner.db import conferences as store
-from planner.services.backup import write_atomically
+from planner.services.files import write_atomically
 
 # A deadline file is a few hundred kilobytes at most (all of aideadlin.es is ~150 kB); anything
 # far larger is not one, and reading it whole would stall the import.

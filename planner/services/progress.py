@@ -50,7 +50,7 @@ from planner.progress import (
     totals,
     weekly_hours,
 )
-from planner.services.backup import write_atomically
+from planner.services.files import write_atomically
 from planner.services.report_format import lab_results, report_html, report_markdown
 
 HEATMAP_DAYS = 365

@@ -27,6 +27,7 @@ from planner.core.readings import OwnReading, ReadingEntry, ReadingImport, Readi
 from planner.db import profiles, repository
 from planner.db import readings as store
 from planner.db.base import utcnow
+from planner.services.files import write_atomically
 
 _EDITABLE = ("title", "kind", "authors", "year", "venue", "arxiv", "doi", "isbn", "url", "topics")
 # Fields a duplicate may fill in an own reading (tags and notes belong to a profile's state).
@@ -235,18 +236,6 @@ def read_text(path: Path) -> str:
                             "it as UTF-8 and import it again.") from None
     except OSError as exc:
         raise LodestarError(f"{path} cannot be read: {exc.strerror or exc}.") from None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it into place."""
-    partial = path.with_name(f".{path.name}.{utcnow():%H%M%S%f}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        raise LodestarError(f"{path} cannot be written: {exc.strerror or exc}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:

@@ -25,7 +25,6 @@ from planner.core.models import (
     TopicStatus,
 )
 from planner.db import profiles, repository
-from planner.db.base import utcnow
 from planner.plan import (
     derived_levels,
     make_plan,
@@ -37,6 +36,7 @@ from planner.plan import (
     skill_gap,
 )
 from planner.plan.export import plan_ics, plan_markdown
+from planner.services.files import write_atomically
 
 DEFAULT_PROFILE_NAME = "Me"
 MAX_HOURS_PER_WEEK = 100.0
@@ -303,10 +303,5 @@ class StudyPlans:
             data = plan_markdown(plan, profile_name=profile.name).encode("utf-8")
         else:
             raise NotFoundError(f"No plan export called {kind!r} (ics, markdown).")
-        partial = target.with_name(f".{target.name}.{utcnow():%H%M%S%f}.partial")
-        try:
-            partial.write_bytes(data)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
+        write_atomically(target, data)
         return target

@@ -267,7 +267,7 @@ def test_export_of_everything_and_refusals(synced, tmp_path):
     assert len(parse_bibtex((tmp_path / "all.bib").read_text(encoding="utf-8")).items) == count
     with pytest.raises(NotFoundError, match="No reading 'nope'"):
         synced.export_bibtex(tmp_path / "x.bib", slugs=["nope"])
-    with pytest.raises(LodestarError, match="cannot be written"):
+    with pytest.raises(LodestarError, match="Could not write"):
         synced.export_bibtex(tmp_path / "no" / "such" / "folder.bib")
     assert not (tmp_path / "x.bib").exists()
 
