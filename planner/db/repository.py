@@ -117,6 +117,12 @@ def topic(session: Session, slug: str) -> Topic:
     )
 
 
+def topic_hours(session: Session) -> dict[str, float]:
+    """Each live topic's estimated hours, in one light query."""
+    return dict(session.execute(select(TopicRow.slug, TopicRow.hours)
+                                .where(TopicRow.archived.is_(False))).all())
+
+
 def plan_topics(session: Session) -> list[PlanTopic]:
     """Every live topic as the scheduler needs it (hours, prerequisites, skills, labs), in
     curriculum order; three queries whatever the size of the curriculum."""

@@ -9,8 +9,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from icalendar import Alarm, Calendar, Event
+from typing import TYPE_CHECKING
 
 from planner.content.conference_import import parse_conference_file
 from planner.content.conferences import FIELDS
@@ -18,6 +17,9 @@ from planner.core.conferences import ConferenceImportResult, ConferenceView
 from planner.core.errors import LodestarError
 from planner.db import conferences as store
 from planner.services.files import write_atomically
+
+if TYPE_CHECKING:  # icalendar loads on the first export, not at start-up (~30 ms)
+    from icalendar import Alarm, Calendar
 
 # A deadline file is a few hundred kilobytes at most (all of aideadlin.es is ~150 kB); anything
 # far larger is not one, and reading it whole would stall the import.
@@ -102,6 +104,8 @@ def read_text(path: Path) -> str:
 def deadline_calendar(views: list[ConferenceView], now: datetime) -> Calendar:
     """One VEVENT per announced deadline after `now`, at the deadline in UTC. No DTEND: an event
     with a DTSTART alone takes no time (RFC 5545, 3.6.1), which is what a deadline is."""
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Lodestar//Conference deadlines//EN")
     calendar.add("version", "2.0")
@@ -128,6 +132,8 @@ def deadline_calendar(views: list[ConferenceView], now: datetime) -> Calendar:
 
 
 def _alarm(summary: str, before: timedelta) -> Alarm:
+    from icalendar import Alarm
+
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", -before)

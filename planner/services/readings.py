@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from planner.content.bibtex import parse_bibtex, readings_to_bibtex
 from planner.content.dedupe import (
     clean_arxiv,
     clean_doi,
@@ -132,6 +131,8 @@ class ReadingList:
         note its notes (when it has none). Entries that cannot be read are skipped and listed
         with their lines; a file that cannot be read raises `LodestarError` naming it."""
         path = Path(path)
+        from planner.content.bibtex import parse_bibtex  # bibtexparser: on first use
+
         parsed = parse_bibtex(read_text(path), source=path.name)
         items: tuple[ImportedReading, ...] = parsed.items
         with self._session() as session:
@@ -163,6 +164,8 @@ class ReadingList:
             chosen = [by_slug[s] for s in dict.fromkeys(slugs)]
         if not chosen:
             raise LodestarError("There are no readings to export.")
+        from planner.content.bibtex import readings_to_bibtex
+
         text = readings_to_bibtex(_as_bibtex(e, with_state=profile_id is not None) for e in chosen)
         write_atomically(path, text)
         return len(chosen)

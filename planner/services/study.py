@@ -35,7 +35,6 @@ from planner.plan import (
     request_to_dict,
     skill_gap,
 )
-from planner.plan.export import plan_ics, plan_markdown
 from planner.services.files import write_atomically
 
 DEFAULT_PROFILE_NAME = "Me"
@@ -280,7 +279,7 @@ class StudyPlans:
         plan = plan or self.current_plan(profile_id)
         with self._session() as session:
             states = repository.topic_states(session, profile_id)
-            hours = {t.slug: t.hours for t in repository.plan_topics(session)}
+            hours = repository.topic_hours(session)
             # The first plan and the latest hold what was ever asked of the learner (a topic
             # planned only in between is rare); reading every stored plan cost a third of Today.
             stored = profiles.plans(session, profile_id, limit=PLANS_KEPT)
@@ -293,6 +292,8 @@ class StudyPlans:
     def export_plan(self, profile_id: int, target: Path, kind: str | None = None) -> Path:
         """Write the current plan as iCalendar (`.ics`) or Markdown (`.md`), by `kind` or the
         file's suffix; written to a temporary file and renamed, so a failure leaves no half file."""
+        from planner.plan.export import plan_ics, plan_markdown  # icalendar: on first export
+
         profile = self.profile(profile_id)
         plan = self.current_plan(profile_id)
         kind = kind or ("ics" if target.suffix.lower() in (".ics", ".ical") else "markdown")
