@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QVBoxLayout, QWidget
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f"]
@@ -142,13 +142,18 @@ class Readout(QObject):
         self.curves = curves  # () -> [(name, steps, values, colour)] drawn in this plot now
         self.line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", width=1,
                                                                           style=Qt.PenStyle.DashLine))
-        self.marker = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#888888", width=1.5), brush=None)
+        # a plain ring drawn in pixels: a pyqtgraph scatter item would have the view box
+        # recompute its auto-range at every move
+        self.marker = QGraphicsEllipseItem(-4.5, -4.5, 9, 9)
+        self.marker.setPen(pg.mkPen("#888888", width=1.5))
+        self.marker.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.label = pg.TextItem(anchor=(0, 1), color=pg.getConfigOption("foreground"),
                                  fill=pg.mkBrush(plot.backgroundBrush().color()),
                                  border=pg.mkPen("#888888"))
         for z, item in enumerate((self.line, self.marker, self.label)):
             item.setZValue(1000 + z)  # above the curves, the label above its own line
         self.text = ""
+        self.shown: tuple | None = None  # the point and label placement on screen now
         self.last: QPointF | None = None
         for item in (self.line, self.marker, self.label):
             # straight onto the view box: not a curve of the plot, so `plot.clear()` leaves it,
@@ -161,7 +166,7 @@ class Readout(QObject):
         plot.installEventFilter(self)
 
     def hide(self) -> None:
-        self.text = ""
+        self.text, self.shown = "", None
         for item in (self.line, self.marker, self.label):
             item.hide()
 
@@ -177,14 +182,18 @@ class Readout(QObject):
             self.hide()
             return
         name, step, value, colour = found
-        self.text = f"{name}\nstep {step:g}   value {value:.5g}"
-        self.line.setPos(step)
-        self.marker.setData([step], [value])
-        self.label.setHtml(f'<span style="color:{colour}">&#9632;</span> {html.escape(name)}<br/>'
-                           f"step <b>{step:g}</b> &nbsp; value <b>{value:.5g}</b>")
         (left, right), (bottom, top) = box.viewRange()
         # keep the label inside the view: to the left of points in the right half, below top ones
-        self.label.setAnchor((1 if step > (left + right) / 2 else 0, 0 if value > (bottom + top) / 2 else 1))
+        anchor = (1 if step > (left + right) / 2 else 0, 0 if value > (bottom + top) / 2 else 1)
+        if (found, anchor) == self.shown:
+            return  # the same point: moving nothing spares a repaint of the plot
+        self.shown = (found, anchor)
+        self.text = f"{name}\nstep {step:g}   value {value:.5g}"
+        self.line.setPos(step)
+        self.marker.setPos(step, value)
+        self.label.setHtml(f'<span style="color:{colour}">&#9632;</span> {html.escape(name)}<br/>'
+                           f"step <b>{step:g}</b> &nbsp; value <b>{value:.5g}</b>")
+        self.label.setAnchor(anchor)
         self.label.setPos(step, value)
         for item in (self.line, self.marker, self.label):
             item.show()
