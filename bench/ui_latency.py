@@ -138,6 +138,34 @@ class Probe:
                 "samples_per_s": round((s1 - s0) * batch_size / (t1 - t0), 1)}
 
 
+def measure(args, lodestar, tmp: Path) -> list[dict]:
+    """The main window as the app builds it; one row of figures per repeat."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from planner.labs import lab_info
+    from planner.ui.main_window import MainWindow
+
+    window = MainWindow(lodestar, QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    QApplication.processEvents()
+    gc.freeze()                           # as the app does once start-up is done
+    rows = []
+    for repeat in range(args.repeats):
+        bare = bare_rate(args.seconds)
+        probe = Probe(window, args.seconds, args.hover)
+        probe.run()
+        row = {"figure": "labs_page_while_training", "repeat": repeat, "hover": args.hover,
+               "gui_threadpool": not args.no_gui_threadpool,
+               **probe.figures(lab_info("cnn").config().batch_size), "bare_samples_per_s": bare}
+        row["throughput_ratio"] = round(row["samples_per_s"] / bare, 3)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    window.tasks.shutdown()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=25.0)
@@ -146,38 +174,18 @@ def main() -> None:
     parser.add_argument("--no-gui-threadpool", action="store_true")
     args = parser.parse_args()
     if args.no_gui_threadpool:
-        os.environ["QT_NO_GUI_THREADPOOL"] = "1"
+        os.environ["QT_NO_GUI_THREADPOOL"] = "1"  # read when Qt first paints
 
-    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from planner.labs import lab_info
     from planner.services import Lodestar, resolve
     from planner.ui import theme
-    from planner.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     theme.apply(app)
-    batch_size = lab_info("cnn").config().batch_size
-    rows = []
     with tempfile.TemporaryDirectory() as tmp, Lodestar.open(resolve(data_dir=Path(tmp))) as lodestar:
         lodestar.sync_content()
-        window = MainWindow(lodestar, QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
-        window.resize(1400, 900)
-        window.show()
-        app.processEvents()
-        gc.freeze()                       # as the app does once start-up is done
-        for repeat in range(args.repeats):
-            bare = bare_rate(args.seconds)
-            probe = Probe(window, args.seconds, args.hover)
-            probe.run()
-            row = {"figure": "labs_page_while_training", "repeat": repeat, "hover": args.hover,
-                   "gui_threadpool": not args.no_gui_threadpool,
-                   **probe.figures(batch_size), "bare_samples_per_s": bare}
-            row["throughput_ratio"] = round(row["samples_per_s"] / bare, 3)
-            print(json.dumps(row), flush=True)
-            rows.append(row)
-        window.tasks.shutdown()
+        rows = measure(args, lodestar, Path(tmp))
     if "torch" in sys.modules:
         raise RuntimeError("torch was imported in the GUI process")
     print(json.dumps({
