@@ -5,6 +5,8 @@ then overlay five such runs, through the real `RunHistory` widget, offscreen (ta
 
 Two layouts of each run's points: "lab" is what the CNN lab records (a training loss every step,
 test loss and accuracy every 100 steps); "even" spreads the points evenly over three curves.
+Finishing a run packs its curves (`lab_curves`), which the history then reads; the time each
+finish took is printed too, as it falls on the GUI thread when a run ends.
 Each repeat builds a new widget (nothing cached) over the same database, times `show_lab` (the
 newest run is selected and drawn) and then selecting all five finished runs (the widget reads
 the four it has not drawn yet), each until painted. Prints
@@ -50,15 +52,18 @@ def even_layout(points: int) -> list[tuple[int, int, str, float]]:
     return [(1 + i // 3, 1, names[i % 3], 1.0 / (1 + i)) for i in range(points)]
 
 
-def make_runs(lodestar: Lodestar, lab: str, rows: list, runs: int) -> list[int]:
-    """`runs` finished runs of `lab`, each holding `rows`."""
-    ids = []
+def make_runs(lodestar: Lodestar, lab: str, rows: list, runs: int) -> tuple[list[int], list[float]]:
+    """`runs` finished runs of `lab`, each holding `rows`; with the milliseconds each took to
+    finish (which packs its curves)."""
+    ids, finishing = [], []
     for _ in range(runs):
         run = lodestar.start_lab_run(lab, {})
         lodestar.add_lab_metrics(run.id, rows)
+        start = time.perf_counter()
         lodestar.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"metrics": {}}, seconds=600.0)
+        finishing.append(1000 * (time.perf_counter() - start))
         ids.append(run.id)
-    return ids
+    return ids, finishing
 
 
 def settle(history) -> None:
@@ -105,7 +110,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp, Lodestar.open(resolve(data_dir=Path(tmp))) as lodestar:
         for layout, rows in (("lab", lab_layout(args.points)), ("even", even_layout(args.points))):
-            ids = make_runs(lodestar, f"bench-{layout}", rows, args.runs)
+            ids, finishing = make_runs(lodestar, f"bench-{layout}", rows, args.runs)
             start = time.perf_counter()
             for run_id in ids:
                 lodestar.lab_run_metrics(run_id)
@@ -120,6 +125,7 @@ def main() -> None:
                 "open_plus_overlay_ms_median": round(statistics.median(a + b for a, b in times), 1),
                 "open_ms": [round(t, 1) for t in opens], "overlay_ms": [round(t, 1) for t in overlays],
                 "old_read_all_runs_ms": round(old_read, 1), "target_ms": 300,
+                "finish_run_ms_median": round(statistics.median(finishing), 1),
             }), flush=True)
     app.quit()
 

@@ -22,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from planner.core.errors import LodestarError
+from planner.core.models import LabRunStatus
+from planner.db import labruns
 from planner.db.base import UtcDateTime
 from planner.db.models import (
     ActivityRow,
@@ -292,6 +294,9 @@ def restore(session: Session, tables: dict[str, list[dict[str, Any]]]) -> dict[s
                 session.execute(insert(model.__table__), rows)
             counts[model.__tablename__] = len(rows)
         counts.update(_restore_conferences(session, tables))
+        ended = select(LabRunRow.id).where(LabRunRow.status != LabRunStatus.RUNNING.value)
+        for run_id in list(session.scalars(ended)):
+            labruns.pack_curves(session, run_id)  # derived data, so not in the backup
         _reset_sequences(session)
         session.flush()
     except SQLAlchemyError as exc:

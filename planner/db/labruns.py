@@ -6,14 +6,22 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
 from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus
 from planner.db.activity import log_activity
 from planner.db.base import utcnow
-from planner.db.models import LabMetricRow, LabRow, LabRunRow, TopicLabRow, TopicRow, TopicStateRow
+from planner.db.models import (
+    LabCurveRow,
+    LabMetricRow,
+    LabRow,
+    LabRunRow,
+    TopicLabRow,
+    TopicRow,
+    TopicStateRow,
+)
 
 if TYPE_CHECKING:  # numpy costs ~90 ms to import: the app's start-up does not need it
     import numpy as np
@@ -61,6 +69,7 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
         if (summary or {}).get("target_reached") is not False:
             _count_toward_topics(session, row.profile_id, row.lab_slug)
     session.flush()
+    pack_curves(session, run_id)
     return _run(row)
 
 
@@ -81,6 +90,8 @@ def add_metrics(session: Session, run_id: int, points: Iterable[tuple[int, int, 
     rows = [{"run_id": run_id, "step": s, "epoch": e, "name": n, "value": v} for s, e, n, v in points]
     if rows:
         session.execute(insert(LabMetricRow), rows)
+        # A point written after the run was packed makes the packing stale: drop it (rows win).
+        session.execute(delete(LabCurveRow).where(LabCurveRow.run_id == run_id))
     return len(rows)
 
 
@@ -116,13 +127,26 @@ def metrics(session: Session, run_id: int) -> dict[str, list[MetricPoint]]:
 def metric_arrays(session: Session, run_id: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every curve of a run by metric name as (steps, values) float64 arrays in step order.
 
-    For drawing long runs: a 100,000-point run costs about 50 ms this way against 0.5 s as
-    `metrics` (SQLAlchemy result rows plus a dataclass per point). The rows come straight from
-    the DB-API cursor of the session's connection, one curve at a time so no name is repeated.
+    For drawing long runs. An ended run's curves come packed (`pack_curves`): 100,000 points in
+    under a millisecond. A running run's come from its rows, straight from the DB-API cursor
+    (~40 ms per 100,000 points, against 0.5 s as `metrics` with a dataclass per point).
     """
     import numpy as np
 
     _row(session, run_id)
+    packed = session.execute(
+        select(LabCurveRow.name, LabCurveRow.steps, LabCurveRow.step_values)
+        .where(LabCurveRow.run_id == run_id).order_by(LabCurveRow.name)).all()
+    if packed:
+        return {name: (np.frombuffer(steps, "<i8").astype(np.float64),
+                       np.frombuffer(values, "<f8").astype(np.float64))
+                for name, steps, values in packed}
+    return _arrays_from_rows(session, run_id)
+
+
+def _arrays_from_rows(session: Session, run_id: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    import numpy as np
+
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in curve_names(session, run_id):
         query = (select(LabMetricRow.step, LabMetricRow.value)
@@ -133,6 +157,19 @@ def metric_arrays(session: Session, run_id: int) -> dict[str, tuple[np.ndarray, 
         steps, values = pairs.reshape(-1, 2).T.copy()  # two contiguous arrays
         out[name] = (steps, values)
     return out
+
+
+def pack_curves(session: Session, run_id: int) -> int:
+    """Store an ended run's curves packed in `lab_curves` (replacing any earlier packing);
+    returns how many curves. Steps are whole numbers, so float64 holds them exactly."""
+    session.execute(delete(LabCurveRow).where(LabCurveRow.run_id == run_id))
+    curves = _arrays_from_rows(session, run_id)
+    if curves:
+        session.execute(insert(LabCurveRow), [
+            {"run_id": run_id, "name": name, "points": len(steps),
+             "steps": steps.astype("<i8").tobytes(), "step_values": values.astype("<f8").tobytes()}
+            for name, (steps, values) in curves.items()])
+    return len(curves)
 
 
 def curve_names(session: Session, run_id: int) -> list[str]:
@@ -164,9 +201,16 @@ def delete_run(session: Session, run_id: int) -> None:
 
 
 def mark_interrupted(session: Session) -> int:
-    """Runs still marked running when the database is opened were cut off by a crash."""
-    result = session.execute(
-        update(LabRunRow).where(LabRunRow.status == LabRunStatus.RUNNING.value)
+    """Runs still marked running when the database is opened were cut off by a crash: they are
+    marked failed, and what they recorded is packed like any ended run's."""
+    cut_off = list(session.scalars(
+        select(LabRunRow.id).where(LabRunRow.status == LabRunStatus.RUNNING.value)))
+    if not cut_off:
+        return 0
+    session.execute(
+        update(LabRunRow).where(LabRunRow.id.in_(cut_off))
         .values(status=LabRunStatus.FAILED.value, finished_at=utcnow(),
                 error="interrupted: Lodestar closed or crashed while the lab was running"))
-    return result.rowcount or 0
+    for run_id in cut_off:
+        pack_curves(session, run_id)
+    return len(cut_off)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -289,6 +290,8 @@ class LabRunRow(Base):
     checkpoint: Mapped[str | None] = mapped_column(Text)
     metrics: Mapped[list[LabMetricRow]] = relationship(
         back_populates="run", cascade="all, delete-orphan", passive_deletes=True)
+    curves: Mapped[list[LabCurveRow]] = relationship(cascade="all, delete-orphan",
+                                                     passive_deletes=True)
 
 
 class LabMetricRow(Base):
@@ -304,6 +307,21 @@ class LabMetricRow(Base):
     run: Mapped[LabRunRow] = relationship(back_populates="metrics")
 
     __table_args__ = (Index("ix_lab_metrics_run_id_name_step", "run_id", "name", "step"),)
+
+
+class LabCurveRow(Base):
+    """One curve of an ended run, packed: its steps as little-endian int64 and its values as
+    little-endian float64, in step order. Derived from `lab_metrics`, which stays the record; it
+    exists because drawing 100,000 points from rows costs ~40 ms of tuple building per run, and
+    from these two byte strings well under one (migration 0006)."""
+
+    __tablename__ = "lab_curves"
+    run_id: Mapped[int] = mapped_column(ForeignKey("lab_runs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer)
+    steps: Mapped[bytes] = mapped_column(LargeBinary)
+    step_values: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --- progress, review, reading list and conferences (migration 0005) -----------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 from datetime import date, datetime
 
 import pytest
@@ -55,7 +56,9 @@ LAB_ROWS = {
                   "device": "cpu", "status": "finished", "started_at": datetime(2026, 3, 1, 9),
                   "finished_at": datetime(2026, 3, 1, 9, 1), "seconds": 61.5,
                   "summary": '{"target_reached": true}', "error": None, "checkpoint": None}],
-    "lab_metrics": [{"id": 1, "run_id": 1, "step": 10, "epoch": 1, "name": "train/loss", "value": 0.25}],
+    "lab_metrics": [{"id": 1, "run_id": 1, "step": 10, "epoch": 1, "name": "train/loss", "value": 0.25},
+                    {"id": 2, "run_id": 1, "step": 5, "epoch": 1, "name": "train/loss", "value": 0.5},
+                    {"id": 3, "run_id": 1, "step": 10, "epoch": 1, "name": "test/loss", "value": 0.75}],
 }
 
 
@@ -69,9 +72,18 @@ def test_lab_runs_survive_upgrade_to_head(alembic_runner, alembic_engine, start)
     alembic_runner.migrate_up_to("heads")
     with alembic_engine.connect() as conn:
         run = conn.execute(sa.text("SELECT lab_slug, status, seconds FROM lab_runs")).one()
-        metric = conn.execute(sa.text("SELECT name, value FROM lab_metrics")).one()
+        metric = conn.execute(sa.text("SELECT name, value FROM lab_metrics WHERE id = 1")).one()
+        curves = conn.execute(sa.text(
+            "SELECT name, points, steps, step_values FROM lab_curves ORDER BY name")).all()
     assert tuple(run) == ("cnn", "finished", 61.5)
     assert tuple(metric) == ("train/loss", 0.25)
+    if start >= "0006":
+        return  # rows inserted at head are not packed: the app packs a run when it ends
+    # 0006 packs the curves of runs that had ended: little-endian int64 steps, float64 values.
+    assert [(name, points) for name, points, _, _ in curves] == [("test/loss", 1), ("train/loss", 2)]
+    train = curves[1]
+    assert struct.unpack("<2q", train.steps) == (5, 10)
+    assert struct.unpack("<2d", train.step_values) == (0.5, 0.25)
 
 
 NEXT_MIGRATION = '''\

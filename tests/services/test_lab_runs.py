@@ -53,8 +53,11 @@ def test_stopped_and_failed_runs_are_marked(lodestar):
 def test_run_left_running_by_a_crash_is_marked_failed_on_next_open(location):
     with Lodestar.open(location) as first:
         run = first.start_lab_run("cnn", {})
+        first.add_lab_metrics(run.id, [(1, 1, "train/loss", 2.0), (2, 1, "train/loss", 1.0)])
     with Lodestar.open(location) as second:
         stored = second.lab_run(run.id)
+        assert _packed(second, run.id) == {"train/loss": 2}
+        assert second.lab_run_series(run.id)["train/loss"][1].tolist() == [2.0, 1.0]
     assert stored.status is LabRunStatus.FAILED
     assert stored.error.startswith("interrupted")
 
@@ -68,20 +71,44 @@ def test_last_run_of_each_lab(lodestar):
     assert first.id != newer.id
 
 
-def test_run_series_as_arrays_match_the_points(lodestar):
+def _assert_series_match_points(lodestar, run_id):
+    series = lodestar.lab_run_series(run_id)
+    curves = lodestar.lab_run_metrics(run_id)
+    assert list(series) == sorted(curves) == ["test/accuracy", "test/loss", "train/loss"]
+    for name, (steps, values) in series.items():
+        assert steps.dtype == values.dtype == np.float64 and steps.flags.c_contiguous
+        assert steps.flags.writeable and values.flags.writeable
+        assert steps.tolist() == [p.step for p in curves[name]]
+        assert values.tolist() == [p.value for p in curves[name]]
+    assert series["train/loss"][0][:3].tolist() == [1.0, 2.0, 3.0]
+
+
+def _packed(lodestar, run_id):
+    from planner.db.models import LabCurveRow
+
+    with lodestar._session() as session:
+        return {row.name: row.points for row in session.query(LabCurveRow).filter_by(run_id=run_id)}
+
+
+@pytest.mark.parametrize("status", [LabRunStatus.FINISHED, LabRunStatus.STOPPED, LabRunStatus.FAILED])
+def test_run_series_as_arrays_match_the_points_while_running_and_once_packed(lodestar, status):
     run = lodestar.start_lab_run("cnn", {})
     points = [(s, 1 + s // 50, "train/loss", 1.0 / s) for s in range(200, 0, -1)]  # written out of order
     points += [(s, 1 + s // 50, "test/accuracy", s / 200) for s in (50, 100, 150, 200)]
     points += [(s, 1 + s // 50, "test/loss", 2 - s / 200) for s in (200, 100)]
+    points.append((2**40 + 1, 9, "train/loss", 0.1 + 0.2))  # a step past 32 bits, an inexact value
     lodestar.add_lab_metrics(run.id, points)
-    series = lodestar.lab_run_series(run.id)
-    curves = lodestar.lab_run_metrics(run.id)
-    assert list(series) == sorted(curves) == ["test/accuracy", "test/loss", "train/loss"]
-    for name, (steps, values) in series.items():
-        assert steps.dtype == values.dtype == np.float64 and steps.flags.c_contiguous
-        assert steps.tolist() == [p.step for p in curves[name]]
-        assert values.tolist() == [p.value for p in curves[name]]
-    assert series["train/loss"][0][:3].tolist() == [1.0, 2.0, 3.0]
+    _assert_series_match_points(lodestar, run.id)  # from the rows
+    assert _packed(lodestar, run.id) == {}
+    lodestar.finish_lab_run(run.id, status)
+    assert _packed(lodestar, run.id) == {"test/accuracy": 4, "test/loss": 2, "train/loss": 201}
+    _assert_series_match_points(lodestar, run.id)  # from the packed curves
+    # A point written after the end outdates the packing: the rows are read again.
+    lodestar.add_lab_metrics(run.id, [(1000, 9, "test/loss", 7.5)])
+    assert _packed(lodestar, run.id) == {}
+    assert lodestar.lab_run_series(run.id)["test/loss"][1].tolist() == [1.5, 1.0, 7.5]
+    lodestar.delete_lab_run(run.id)
+    assert _packed(lodestar, run.id) == {}
     assert lodestar.lab_run_series(lodestar.start_lab_run("vae", {}).id) == {}
     with pytest.raises(NotFoundError):
         lodestar.lab_run_series(run.id + 100)
