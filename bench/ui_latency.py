@@ -19,6 +19,8 @@ Prints one JSON line per repeat and one with the medians. Two figures that other
 shared machine changes far less than lateness: busy_* is the GUI thread's CPU time between two
 ticks (on an idle machine lateness is about busy − 10 ms when busy > 10 ms), gui_cpu_percent
 the CPU time of the whole GUI process (all its threads) per second of the window.
+stopping_max_ms is the worst lateness from Stop until the page has recorded the run's end
+(not part of the training window above).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Probe:
         self.seconds = seconds
         self.hover = hover
         self.lateness: list[float] = []
+        self.ending: list[float] = []  # lateness from Stop until the page has recorded the end
         self.ticks: list[float] = []  # when each lateness was measured
         self.busy: list[float] = []  # GUI-thread CPU ms between two ticks (what other load can't inflate)
         self.last_cpu = 0.0
@@ -85,6 +88,7 @@ class Probe:
         now = time.perf_counter()
         page = self.page
         if page.runner is None:               # stopped and recorded
+            self.ending.append((now - self.last_tick) * 1000 - TICK_MS)
             self.loop.quit()
             return
         drawn = page.plots.points("train/loss")
@@ -99,6 +103,9 @@ class Probe:
             if page.stop_button.isEnabled():
                 self.cpu.append(time.process_time())
                 page.stop_button.click()
+            else:
+                self.ending.append((now - self.last_tick) * 1000 - TICK_MS)
+            self.last_tick = now
             return
         self.lateness.append((now - self.last_tick) * 1000 - TICK_MS)
         self.ticks.append(now)
@@ -131,6 +138,7 @@ class Probe:
                 "p99_ms": round(float(np.percentile(late, 99)), 2),
                 "max_ms": round(float(late.max()), 2),
                 "max_at_s": round(self.ticks[int(late.argmax())] - self.first, 2),
+                "stopping_max_ms": round(max(self.ending), 1),
                 "busy_p99_ms": round(float(np.percentile(busy, 99)), 2),
                 "busy_max_ms": round(float(busy.max()), 2),
                 "seconds": round(t1 - t0, 2),

@@ -4,6 +4,10 @@ The worker is started with the `spawn` method (CUDA cannot be used in a forked c
 fresh interpreter keeps torch out of the app). Events arrive in batches over a queue; pause and
 stop travel the other way as two events. The parent never hangs on a dead worker: `poll` notices
 the process has gone and reports `Failed` if the worker could not say so itself.
+
+Nor does it wait for a worker to exit: after its last event a worker takes a second or more to
+tear down PyTorch. `poll` hands out the end at once; `exited` (never blocks) and `wait_exit`
+follow the process out, and a worker still there `EXIT_GRACE` seconds after its end is killed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from planner.labs.config import LabConfig, as_dict, validate
 from planner.labs.worker import run as worker_main
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+EXIT_GRACE = 10.0  # seconds a worker has to exit after its last event
 
 
 class LabRunner:
@@ -50,6 +55,7 @@ class LabRunner:
         self._process = None
         self._ended = False
         self._stop_asked_at: float | None = None
+        self._exit_by = float("inf")
 
     # -- control ---------------------------------------------------------------------------------
     def start(self) -> LabRunner:
@@ -136,18 +142,38 @@ class LabRunner:
         return events
 
     def _end(self) -> None:
+        """The run is over; its worker is on its way out (see `exited`)."""
         self._ended = True
-        if self._process is not None:
-            self._process.join(10)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join(5)
+        self._exit_by = time.monotonic() + EXIT_GRACE
 
-    def close(self) -> None:
-        """Kill a worker still running and release the queue."""
+    def exited(self) -> bool:
+        """Whether the worker process has gone, without waiting. After the run's end, a worker
+        still there past `EXIT_GRACE` is killed (and has gone by a later call)."""
+        process = self._process
+        if process is None:
+            return True
+        if process.is_alive():
+            if time.monotonic() > self._exit_by:
+                process.kill()
+            return False
+        process.join(0)  # collect the exit status
+        return True
+
+    def wait_exit(self, timeout: float = EXIT_GRACE) -> None:
+        """Wait up to `timeout` seconds for the worker to exit, then kill it."""
         if self._process is not None and self._process.is_alive():
+            self._process.join(timeout)
+            if self._process.is_alive():
+                self.kill()
+
+    def close(self, wait: bool = True) -> None:
+        """Release the queue. A worker whose run has not ended is killed; one that has is given
+        `EXIT_GRACE` to exit, waited for here unless `wait` is False (then follow it with
+        `exited`)."""
+        if not self._ended:
             self.kill()
-            self._process.join(5)
+        elif wait:
+            self.wait_exit()
         self._ended = True
         self._queue.close()
         self._queue.cancel_join_thread()

@@ -361,7 +361,8 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-            labs.stop_and_wait()
+        if labs is not None:
+            labs.stop_and_wait()  # also waits for the workers of runs that have just ended
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/page", self.current_page())
         self.settings.sync()

@@ -47,6 +47,66 @@ def test_worker_streams_events_and_finishes(tmp_path):
     assert summary["checkpoints"] and os.path.exists(summary["checkpoints"][0])
 
 
+class Watched:
+    """A worker process whose blocking joins are counted."""
+
+    def __init__(self, process):
+        self.process, self.blocking_joins = process, 0
+
+    def join(self, timeout=None):
+        self.blocking_joins += timeout is None or timeout > 0
+        return self.process.join(timeout)
+
+    def __getattr__(self, name):
+        return getattr(self.process, name)
+
+
+def test_the_end_is_handed_out_without_waiting_for_the_worker_to_exit(tmp_path):
+    run = runner("mlp-from-scratch", tmp_path, epochs=1, hidden=16).start()
+    watched = run._process = Watched(run._process)
+    try:
+        events = collect(run)
+        assert isinstance(events[-1], Finished)
+        assert watched.blocking_joins == 0  # poll never waited on the process
+        deadline = time.monotonic() + 30
+        while not run.exited():
+            assert time.monotonic() < deadline, "the worker did not exit after its run"
+            time.sleep(0.05)
+        assert watched.blocking_joins == 0 and watched.exitcode == 0
+    finally:
+        run.close()
+
+
+class Lingering:
+    """A process that will not exit on its own."""
+
+    def __init__(self):
+        self.killed = False
+
+    def is_alive(self):
+        return not self.killed
+
+    def kill(self):
+        self.killed = True
+
+    def join(self, timeout=None):
+        pass
+
+
+def test_a_worker_lingering_past_its_grace_is_killed(monkeypatch):
+    import planner.labs.runner as runner_module
+
+    run = LabRunner("cnn", lab_info("cnn").config(), device="cpu")
+    run._process = process = Lingering()
+    run._end()
+    assert not run.exited() and not process.killed  # within its grace: left to exit
+    monkeypatch.setattr(runner_module, "EXIT_GRACE", -1.0)
+    run._end()
+    assert not run.exited() and process.killed  # past it: killed
+    assert run.exited()
+    run.close()
+
+
 def test_pause_holds_the_run_and_stop_saves_a_checkpoint(tmp_path):
     run = runner("cnn", tmp_path, epochs=200, channels=4).start()
     try:

@@ -83,7 +83,12 @@ def test_run_with_live_points_pause_resume_stop_and_history(qtbot, window, tmp_p
     # a second, short run, then compare both in the history
     tiny(page, epochs=1, channels=4)
     page.start()
+    pid = page.runner.pid
     qtbot.waitUntil(lambda: page.runner is None, timeout=60_000)
+    # The run's end reached the page without waiting for its worker, which is followed out.
+    qtbot.waitUntil(lambda: not page._exiting, timeout=30_000)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
     history = page.history
     assert history.table.rowCount() == 2
     history.table.selectAll()

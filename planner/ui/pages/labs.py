@@ -42,6 +42,7 @@ from planner.ui.widgets.visuals import VisualPanel
 
 SLUG = Qt.ItemDataRole.UserRole
 PROGRESS_INTERVAL = 0.25  # seconds between progress updates (a human reads no faster)
+STARTING_COLLECTION_MS = 100  # after Start, once "Starting…" is on screen
 
 
 class LabsPage(QWidget):
@@ -63,6 +64,11 @@ class LabsPage(QWidget):
         self._picture_waited = False
         self.timer = QTimer(self, interval=50)
         self.timer.timeout.connect(self._drain)
+        # Ended runs whose workers are still exiting (PyTorch takes a second or more to unload):
+        # followed by a slow timer instead of blocking this thread until they go.
+        self._exiting: list[LabRunner] = []
+        self._reaper = QTimer(self, interval=250)
+        self._reaper.timeout.connect(self._reap)
         self._build()
         self.refresh()
         self.select_lab(LABS[0].slug)
@@ -220,8 +226,11 @@ class LabsPage(QWidget):
         self.started_at = time.perf_counter()
         self.runner.start()
         # Everything made so far (this page, pyqtgraph) outlives the run: keep the collector off
-        # it while the lab trains (a full collection walking it took 70-100 ms of this thread).
+        # it while the lab trains (a full collection walking it takes 70-120 ms of this thread).
+        # The one full collection a run needs is made just after "Starting…" is painted, while
+        # the worker has seconds of loading ahead: it frees the last run's pictures and curves.
         gc.freeze()
+        QTimer.singleShot(STARTING_COLLECTION_MS, _collect_all)
         self.timer.start()
         return True
 
@@ -243,12 +252,20 @@ class LabsPage(QWidget):
         return self.runner is not None
 
     def stop_and_wait(self) -> None:
-        """Stop a running lab and wait for its checkpoint (used when the window closes)."""
-        if self.runner is None:
-            return
-        self.runner.stop()
-        while self.runner is not None:
-            self._drain(wait=0.1)
+        """Stop a running lab, wait for its checkpoint and for every worker to exit (used when
+        the window closes)."""
+        if self.runner is not None:
+            self.runner.stop()
+            while self.runner is not None:
+                self._drain(wait=0.1)
+        for runner in self._exiting:
+            runner.wait_exit()
+        self._reap()
+
+    def _reap(self) -> None:
+        self._exiting = [runner for runner in self._exiting if not runner.exited()]
+        if not self._exiting:
+            self._reaper.stop()
 
     def _drain(self, wait: float = 0.0) -> None:
         if self.runner is None:
@@ -330,10 +347,11 @@ class LabsPage(QWidget):
         self.plots.redraw()
         self.visuals.redraw(new_views=None)
         self.recorder.flush()
-        self.runner.close()
+        self.runner.close(wait=False)
+        self._exiting.append(self.runner)
+        self._reaper.start()
         self.runner = None
-        gc.unfreeze()  # so that what became garbage during the run is collected now, once,
-        gc.collect()   # and freeze the rest again (as at start-up)
+        gc.collect()  # what the run made and dropped (not the frozen heap: ~5 ms, not ~120)
         gc.freeze()
         self._running(False)
         self.refresh()
@@ -347,6 +365,13 @@ class LabsPage(QWidget):
         self.pause_button.setChecked(False)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
+
+
+def _collect_all() -> None:
+    """A full garbage collection, frozen heap included, then freeze what is left."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _duration(seconds: float) -> str:
