@@ -102,6 +102,13 @@ def runs(session: Session, lab: str | None = None, limit: int = 200) -> list[Lab
     return [_run(r) for r in session.scalars(query)]
 
 
+def profile_runs(session: Session, profile_id: int) -> list[LabRun]:
+    """Every run of a profile, newest first."""
+    query = (select(LabRunRow).where(LabRunRow.profile_id == profile_id)
+             .order_by(LabRunRow.started_at.desc(), LabRunRow.id.desc()))
+    return [_run(r) for r in session.scalars(query)]
+
+
 def last_runs(session: Session) -> dict[str, LabRun]:
     """Each lab's newest run, in one query."""
     newest = select(func.max(LabRunRow.id)).group_by(LabRunRow.lab_slug)

@@ -4,9 +4,13 @@ labs and build their forms without loading PyTorch; the training code lives in t
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from planner.core.errors import NotFoundError
+from planner.core.models import LabRun, LabRunStatus
 from planner.labs.config import LabConfig, setting
 
 LR = {"log": True, "min": 1e-6, "max": 10.0}
@@ -119,6 +123,53 @@ class CompressionConfig(LabConfig):
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A number that ranks a lab's runs: what "best result" means for it. Read from the final
+    metrics a run's summary holds; several metrics combine into their worst (each must be good,
+    as the lab's target asks) or their best (any one, as when comparing optimisers)."""
+
+    metrics: tuple[str, ...]
+    label: str
+    higher_is_better: bool = True
+    combine: str = "worst"  # or "best"
+    percent: bool = False
+
+    def value(self, metrics: dict) -> float | None:
+        values = [metrics.get(key) for key in self.metrics]
+        if not values or not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+            return None
+        return max(values) if self.higher_is_better == (self.combine == "best") else min(values)
+
+    def better(self, value: float, than: float) -> bool:
+        return value > than if self.higher_is_better else value < than
+
+    def format(self, value: float) -> str:
+        return f"{value:.1%}" if self.percent else f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Best:
+    """A profile's best run of a lab by one headline."""
+
+    headline: Headline
+    value: float
+    run: LabRun
+
+    def describe(self) -> str:
+        return f"{self.headline.format(self.value)} {self.headline.label}"
+
+
+@dataclass(frozen=True)
+class LabStanding:
+    """Where a profile stands with a lab: its newest run, its best results (one per headline
+    with a result), and when it completed the lab (a finished run that reached the target)."""
+
+    last: LabRun | None = None
+    best: tuple[Best, ...] = ()
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class LabInfo:
     """One lab as the catalogue lists it."""
 
@@ -128,26 +179,57 @@ class LabInfo:
     config: type[LabConfig]
     data: str
     target: str  # the documented quality target of the default settings
+    headlines: tuple[Headline, ...] = ()  # one per task the lab has; none for a survey lab
 
+    def best(self, runs: Iterable[LabRun]) -> list[Best]:
+        """The best of `runs` by each headline that any of them has a value for (finished or
+        stopped runs only: a failed run's last numbers are not a result). Ties go to the
+        earliest run."""
+        best: dict[Headline, Best] = {}
+        for run in sorted(runs, key=lambda r: (r.started_at, r.id)):
+            if run.lab != self.slug or run.status not in (LabRunStatus.FINISHED, LabRunStatus.STOPPED):
+                continue
+            metrics = (run.summary or {}).get("metrics") or {}
+            for headline in self.headlines:
+                value = headline.value(metrics)
+                if value is not None and (headline not in best
+                                          or headline.better(value, best[headline].value)):
+                    best[headline] = Best(headline, value, run)
+        return [best[h] for h in self.headlines if h in best]
+
+
+TEST_ACCURACY = Headline(("test/accuracy",), "test accuracy", percent=True)
 
 LABS: tuple[LabInfo, ...] = (
     LabInfo("mlp-from-scratch", "MLP from scratch", "mlp", MlpConfig, "digits (scikit-learn)",
-            "gradients match autograd to 1e-6; at least 95% test accuracy"),
+            "gradients match autograd to 1e-6; at least 95% test accuracy", (TEST_ACCURACY,)),
     LabInfo("cnn", "Convolutional network", "cnn", CnnConfig, "digits 8x8",
-            "at least 97% test accuracy"),
+            "at least 97% test accuracy", (TEST_ACCURACY,)),
     LabInfo("rnn-lstm-gru", "RNN vs LSTM vs GRU", "recurrent", RecurrentConfig,
             "digits row by row; the adding problem",
-            "digits: LSTM and GRU at least 95%; adding: LSTM/GRU test MSE below 0.01"),
+            "digits: LSTM and GRU at least 95%; adding: LSTM/GRU test MSE below 0.01",
+            (Headline(("lstm/test/accuracy", "gru/test/accuracy"), "digits accuracy (LSTM and GRU)",
+                      percent=True),
+             Headline(("lstm/test/mse", "gru/test/mse"), "adding-problem MSE (LSTM and GRU)",
+                      higher_is_better=False))),
     LabInfo("attention", "Attention", "attention", AttentionConfig, "generated sequences",
-            "reverse: at least 99% of sequences exact; sort: at least 95%"),
+            "reverse: at least 99% of sequences exact; sort: at least 95%",
+            (Headline(("test/exact",), "of sequences exact", percent=True),)),
     LabInfo("transformer", "Transformer language model", "transformer", TransformerConfig,
-            "the text of these lessons", "validation loss below 75% of the unigram baseline"),
+            "the text of these lessons", "validation loss below 75% of the unigram baseline",
+            (Headline(("val/ratio",), "of the unigram baseline's validation loss",
+                      higher_is_better=False, percent=True),)),
     LabInfo("gan", "Generative adversarial network", "gan", GanConfig, "digits; 2-D toy data",
-            "at least 70% of samples classified with confidence above 0.9, all 10 digits present"),
+            "at least 70% of samples classified with confidence above 0.9, all 10 digits present",
+            (Headline(("samples/confident",), "of samples classified confidently", percent=True),)),
     LabInfo("vae", "Variational auto-encoder", "vae", VaeConfig, "digits",
-            "reconstruction cross-entropy at most 21 nats per image with an 8-D latent"),
+            "reconstruction cross-entropy at most 21 nats per image with an 8-D latent",
+            (Headline(("test/reconstruction",), "nats of reconstruction error per image",
+                      higher_is_better=False),)),
     LabInfo("optimisers", "SGD vs momentum vs Adam", "optimisers", OptimisersConfig, "digits",
-            "documented: the three curves on one model"),
+            "documented: the three curves on one model",
+            (Headline(("sgd/test/accuracy", "momentum/test/accuracy", "adam/test/accuracy"),
+                      "test accuracy (best optimiser)", combine="best", percent=True),)),
     LabInfo("compression", "Quantisation, pruning, distillation", "compression", CompressionConfig,
             "the trained CNN", "documented: accuracy against size for each technique"),
 )

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.content import fingerprint, load_pack, render_lesson
@@ -35,7 +36,7 @@ from planner.core.models import (
     Track,
     UpcomingDeadline,
 )
-from planner.db import labruns, migrate, repository, search
+from planner.db import labruns, migrate, profiles, repository, search
 from planner.db.engine import library_versions, make_engine, session_factory, sqlite_path
 from planner.db.sync import apply_pack, stored_fingerprint
 from planner.services.backup import Backups
@@ -46,6 +47,9 @@ from planner.services.progress import ProgressTracking
 from planner.services.readings import ReadingList
 from planner.services.review import Reviews
 from planner.services.study import StudyPlans
+
+if TYPE_CHECKING:
+    from planner.labs.catalogue import LabStanding
 
 
 class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, Backups):
@@ -303,6 +307,20 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         """The newest recorded run of each lab that has one."""
         with self._session() as session:
             return labruns.last_runs(session)
+
+    def lab_standings(self, profile_id: int) -> dict[str, LabStanding]:
+        """Each lab's newest run, best results and completion for one profile."""
+        from planner.labs.catalogue import LABS, LabStanding  # here: the app's start-up skips it
+
+        with self._session() as session:
+            runs = labruns.profile_runs(session, profile_id)
+            done = profiles.completed_labs(session, profile_id)
+        standings = {}
+        for info in LABS:
+            mine = [run for run in runs if run.lab == info.slug]
+            standings[info.slug] = LabStanding(mine[0] if mine else None, tuple(info.best(mine)),
+                                               done.get(info.slug))
+        return standings
 
     def lab_run(self, run_id: int) -> LabRun:
         with self._session() as session:

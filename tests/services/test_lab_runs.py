@@ -112,3 +112,30 @@ def test_run_series_as_arrays_match_the_points_while_running_and_once_packed(lod
     assert lodestar.lab_run_series(lodestar.start_lab_run("vae", {}).id) == {}
     with pytest.raises(NotFoundError):
         lodestar.lab_run_series(run.id + 100)
+
+
+def test_standings_are_the_profiles_own_newest_run_best_results_and_completion(lodestar):
+    ada = lodestar.default_profile().id
+    grace = lodestar.create_profile("Grace").id
+    first = lodestar.start_lab_run("cnn", {}, ada)
+    lodestar.finish_lab_run(first.id, LabRunStatus.FINISHED,
+                            summary={"metrics": {"test/accuracy": 0.95}, "target_reached": False})
+    good = lodestar.start_lab_run("cnn", {}, ada)
+    lodestar.finish_lab_run(good.id, LabRunStatus.FINISHED,
+                            summary={"metrics": {"test/accuracy": 0.98}, "target_reached": True})
+    failed = lodestar.start_lab_run("cnn", {}, ada)
+    lodestar.finish_lab_run(failed.id, LabRunStatus.FAILED, error="nan")
+    others = lodestar.start_lab_run("cnn", {}, grace)
+    lodestar.finish_lab_run(others.id, LabRunStatus.FINISHED,
+                            summary={"metrics": {"test/accuracy": 0.99}, "target_reached": True})
+
+    mine = lodestar.lab_standings(ada)
+    assert set(mine) == {"mlp-from-scratch", "cnn", "rnn-lstm-gru", "attention", "transformer", "gan",
+                         "vae", "optimisers", "compression"}
+    cnn = mine["cnn"]
+    assert cnn.last.id == failed.id
+    assert [(b.run.id, b.value) for b in cnn.best] == [(good.id, 0.98)]  # not Grace's 0.99
+    assert cnn.done_at is not None
+    assert mine["vae"].last is None and mine["vae"].best == () and mine["vae"].done_at is None
+    theirs = lodestar.lab_standings(grace)["cnn"]
+    assert theirs.last.id == others.id and theirs.best[0].value == 0.99

@@ -48,6 +48,30 @@ def test_lesson_lab_button_lands_on_the_lab(qtbot, window):
     assert "Convolution" in page.header.text()
 
 
+def test_lab_list_marks_completed_labs_and_the_profiles_best_result(qtbot, window):
+    lodestar = window.lodestar
+    me = window.profile
+    run = lodestar.start_lab_run("cnn", {}, me.id)
+    lodestar.finish_lab_run(run.id, LabRunStatus.FINISHED,
+                            summary={"metrics": {"test/accuracy": 0.982}, "target_reached": True})
+    short = lodestar.start_lab_run("vae", {}, me.id)
+    lodestar.finish_lab_run(short.id, LabRunStatus.STOPPED, summary={"metrics": {}})
+    page = window.open_lab("cnn")
+    rows = {page.labs.item(i).data(Qt.ItemDataRole.UserRole): page.labs.item(i)
+            for i in range(page.labs.count())}
+    assert rows["cnn"].text() == "✓ Convolutional network\nbest 98.2%"
+    assert "Best: 98.2% test accuracy" in rows["cnn"].toolTip()
+    assert rows["vae"].text() == "Variational auto-encoder\nlast run stopped"
+    assert rows["gan"].text() == "Generative adversarial network\nnot run yet"
+    assert "✓ Completed" in page.header.text() and "98.2% test accuracy" in page.header.text()
+
+    other = lodestar.create_profile("Grace")
+    window.set_profile(other)
+    assert page.labs.currentItem().text() == "Convolutional network\nnot run yet"
+    assert "Completed" not in page.header.text()
+    assert "You have not run this lab yet." in page.header.text()
+
+
 @slow
 def test_invalid_settings_cannot_start(qtbot, window, monkeypatch):
     page = window.open_lab("cnn")
@@ -295,3 +319,20 @@ def test_a_following_view_keeps_its_range_for_many_ticks(qtbot):
             assert right <= 1.35 * step + 10                      # and not much beyond the newest
             ranges.append((left, right, bottom, top))
     assert len(set(ranges)) <= 30                                 # not 100: round steps
+
+
+def test_switching_labs_draws_the_new_labs_newest_run(qtbot, lodestar):
+    mlp = lodestar.start_lab_run("mlp-from-scratch", {})
+    lodestar.add_lab_metrics(mlp.id, [(1, 1, "gradcheck/max_abs_error", 1e-9), (1, 1, "train/loss", 2.0)])
+    cnn = lodestar.start_lab_run("cnn", {})
+    lodestar.add_lab_metrics(cnn.id, [(s, 1, "train/loss", 1 / s) for s in range(1, 11)])
+    lodestar.finish_lab_run(cnn.id, LabRunStatus.FINISHED)
+    history = RunHistory(lodestar)
+    qtbot.addWidget(history)
+    history.show_lab("mlp-from-scratch")
+    assert set(history.plots.curves) == {"gradcheck/max_abs_error", "train/loss"}
+    history.show_lab("cnn")  # row 0 stays selected: the plots must still change
+    assert history.selected_ids() == [cnn.id]
+    assert set(history.plots.curves) == {"train/loss"} and history.plots.points("train/loss") == 10
+    history.show_lab("vae")  # no runs
+    assert history.selected_ids() == [] and history.plots.curves == {}

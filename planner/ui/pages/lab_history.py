@@ -79,7 +79,8 @@ class RunHistory(QWidget):
             result = "; ".join(f"{k} {v:.4g}" for k, v in list(metrics.items())[:2]
                                if isinstance(v, int | float))
             reached = summary.get("target_reached")
-            cells = [str(run.id), f"{run.started_at:%Y-%m-%d %H:%M}", run.status.value, run.device,
+            started = run.started_at.astimezone()  # the learner's zone
+            cells = [str(run.id), f"{started:%Y-%m-%d %H:%M}", run.status.value, run.device,
                      f"{run.seconds:.0f} s" if run.seconds else "", result or (run.error or "")[:60],
                      "" if reached is None else ("reached" if reached else "not reached")]
             for column, text in enumerate(cells):
@@ -88,11 +89,13 @@ class RunHistory(QWidget):
                 item.setToolTip(run.error or "")
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.table.blockSignals(False)
+        # Row 0 may have been selected already (another lab's newest run): a selection that
+        # does not change emits nothing, so select quietly and draw here.
+        self.table.clearSelection()
         if self.runs:
             self.table.selectRow(0)
-        else:
-            self.plots.clear()
+        self.table.blockSignals(False)
+        self.overlay_selected()
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import html
 import time
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import LodestarError
 from planner.core.events import Failed, Finished, Log, Metric, Started, Visual
-from planner.labs import LABS, LabRunner, lab_info, with_settings
+from planner.labs import LABS, LabRunner, LabStanding, lab_info, with_settings
 from planner.labs.config import as_dict
 from planner.services import Lodestar
 from planner.services.labs import RunRecorder
@@ -54,6 +55,7 @@ class LabsPage(QWidget):
         self.lodestar = lodestar
         self.profile_id = profile_id
         self.info = LABS[0]
+        self.standings: dict[str, LabStanding] = {}
         self.runner: LabRunner | None = None
         self.recorder: RunRecorder | None = None
         self.epochs = 1
@@ -77,6 +79,7 @@ class LabsPage(QWidget):
     def _build(self) -> None:
         self.labs = QListWidget(objectName="labList")
         self.labs.setFixedWidth(250)
+        self.labs.setSpacing(3)
         self.labs.currentItemChanged.connect(self._on_lab_row)
         self.header = QLabel(objectName="labHeader", wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -143,22 +146,24 @@ class LabsPage(QWidget):
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Rebuild the lab list with each lab's last run for this profile."""
+        """Rebuild the lab list with where the current profile stands with each lab."""
         current = self.info.slug
+        self.standings = self.lodestar.lab_standings(self.profile_id)
         self.labs.blockSignals(True)
         self.labs.clear()
-        last_runs = self.lodestar.last_lab_runs()
         for info in LABS:
-            last = last_runs.get(info.slug)
-            note = "not run yet" if last is None else (
-                f"last run {last.status.value}" + (" · target reached" if last.summary and
-                                                   last.summary.get("target_reached") else ""))
-            item = QListWidgetItem(f"{info.title}\n{note}", self.labs)
+            standing = self.standings[info.slug]
+            done = standing.done_at is not None
+            item = QListWidgetItem(f"{'✓ ' if done else ''}{info.title}\n{_list_note(standing)}",
+                                   self.labs)
             item.setData(SLUG, info.slug)
-            item.setToolTip(info.target)
+            tips = [f"Completed {_day(standing.done_at)}."] if done else []
+            tips += [f"Best: {best.describe()} (run {best.run.id})." for best in standing.best]
+            item.setToolTip("\n".join([*tips, f"Target: {info.target}"]))
             if info.slug == current:
                 self.labs.setCurrentItem(item)
         self.labs.blockSignals(False)
+        self._show_header()
 
     def select_lab(self, slug: str) -> None:
         """Show a lab (a lesson's lab button lands here). Refused while another lab runs."""
@@ -168,17 +173,33 @@ class LabsPage(QWidget):
             return
         self.info = lab_info(slug)
         self._select_row(slug)
+        self._show_header()
+        self._make_form()
+        self.history.show_lab(slug)
+
+    def _show_header(self) -> None:
+        """The selected lab's description, target, topics, and the profile's standing with it."""
+        slug = self.info.slug
         lab = next((x for x in self.lodestar.labs() if x.slug == slug), None)
         titles = {t.slug: t.title for t in self.lodestar.topics()}
         links = ", ".join(f'<a href="topic:{t}">{html.escape(titles.get(t, t))}</a>'
                           for t in (lab.topics if lab else ()))
+        standing = self.standings.get(slug)
+        mine = []
+        if standing is not None and standing.done_at is not None:
+            mine.append(f"<b>✓ Completed</b> {_day(standing.done_at)}")
+        if standing is not None and standing.best:
+            mine.append("<b>Your best:</b> " + "; ".join(
+                f"{html.escape(best.describe())} (run {best.run.id}, {_day(best.run.started_at)})"
+                for best in standing.best))
+        elif standing is not None and standing.last is None:
+            mine.append("You have not run this lab yet.")
         self.header.setText(
             f"<h2>{html.escape(self.info.title)}</h2><p>{html.escape(lab.summary if lab else '')}</p>"
             f"<p><b>Data:</b> {html.escape(self.info.data)} · "
             f"<b>Target:</b> {html.escape(self.info.target)}"
-            + (f"<br/><b>Teaches:</b> {links}" if links else "") + "</p>")
-        self._make_form()
-        self.history.show_lab(slug)
+            + (f"<br/><b>Teaches:</b> {links}" if links else "")
+            + (f"<br/>{' · '.join(mine)}" if mine else "") + "</p>")
 
     def _on_lab_row(self, item: QListWidgetItem | None, _previous) -> None:
         if item is not None:
@@ -365,6 +386,21 @@ class LabsPage(QWidget):
         self.pause_button.setChecked(False)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
+
+
+def _day(moment: datetime) -> str:
+    """A date as the learner reads it, in the local zone: 3 Nov 2026."""
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+def _list_note(standing: LabStanding) -> str:
+    """The lab list's second line: the best result, else how the newest run ended."""
+    if standing.best:
+        return "best " + ", ".join(best.headline.format(best.value) for best in standing.best)
+    if standing.last is None:
+        return "not run yet"
+    return f"last run {standing.last.status.value}"
 
 
 def _collect_all() -> None:
