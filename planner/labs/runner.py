@@ -17,9 +17,11 @@ import queue as queue_module
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from planner.core.events import Failed, Finished, LabEvent
+from planner.labs import devices
 from planner.labs.catalogue import lab_info
 from planner.labs.config import LabConfig, as_dict, validate
 from planner.labs.worker import run as worker_main
@@ -177,6 +179,20 @@ class LabRunner:
         self._ended = True
         self._queue.close()
         self._queue.cancel_join_thread()
+
+
+_probe: Future | None = None
+
+
+def probe_devices() -> Future:
+    """The devices PyTorch can use here, as a future of `devices.available()`'s list, asked of
+    a spawned process once per session (it imports torch: a second or two, off this process)."""
+    global _probe
+    if _probe is None:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _probe = executor.submit(devices.available)
+        _probe.add_done_callback(lambda _: executor.shutdown(wait=False))
+    return _probe
 
 
 def _death_message(code: int | None) -> str:

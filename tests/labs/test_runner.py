@@ -213,3 +213,14 @@ def test_missing_gpu_is_a_clear_failure(tmp_path):
         run.close()
     assert isinstance(events[-1], Failed)
     assert events[-1].error.startswith("device: CUDA was asked for, but")
+
+
+def test_device_probe_answers_from_a_process_of_its_own():
+    import torch
+
+    from planner.labs.runner import probe_devices
+
+    found = probe_devices().result(timeout=120)
+    assert found[0][0] == "cpu"
+    assert any(d.startswith("cuda") for d, _ in found) == torch.cuda.is_available()
+    assert probe_devices() is probe_devices()  # asked once per session

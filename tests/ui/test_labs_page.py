@@ -73,6 +73,24 @@ def test_lab_list_marks_completed_labs_and_the_profiles_best_result(qtbot, windo
 
 
 @slow
+def test_device_choice_shows_what_this_machine_has(qtbot, window):
+    import torch
+
+    page = window.open_lab("cnn")
+    qtbot.waitUntil(lambda: not page._device_check.isActive(), timeout=60_000)
+    combo, model = page.device, page.device.model()
+    items = {combo.itemData(i): (combo.itemText(i), model.item(i).isEnabled()) for i in range(combo.count())}
+    assert items["cpu"][1] and items["cpu"][0].startswith("CPU (")
+    assert items["auto"][0].startswith("Best available: ")
+    if torch.cuda.is_available():
+        assert items["cuda"][1] and items["cuda"][0].startswith("CUDA: ")
+    else:
+        assert items["cuda"] == ("CUDA GPU: none that PyTorch can use here", False)
+        assert items["auto"][0] == f"Best available: {items['cpu'][0]}"
+    assert combo.currentData() == "auto"
+
+
+@slow
 def test_invalid_settings_cannot_start(qtbot, window, monkeypatch):
     page = window.open_lab("cnn")
     monkeypatch.setattr(page.form, "values", lambda: {"lr": 50.0})

@@ -34,6 +34,7 @@ from planner.core.errors import LodestarError
 from planner.core.events import Failed, Finished, Log, Metric, Started, Visual
 from planner.labs import LABS, LabRunner, LabStanding, lab_info, with_settings
 from planner.labs.config import as_dict
+from planner.labs.runner import probe_devices
 from planner.services import Lodestar
 from planner.services.labs import RunRecorder
 from planner.ui.pages.lab_history import RunHistory
@@ -106,7 +107,11 @@ class LabsPage(QWidget):
         self.device.addItem("Best available (CUDA, then MPS, then CPU)", "auto")
         self.device.addItem("CPU", "cpu")
         self.device.addItem("CUDA GPU", "cuda")
-        self.device.setToolTip("Where the worker trains. The device actually used is shown in the log.")
+        self.device.setToolTip("Where the worker trains; checking which devices PyTorch can use…")
+        self._devices = probe_devices()
+        self._device_check = QTimer(self, interval=200)
+        self._device_check.timeout.connect(self._show_devices)
+        self._device_check.start()
         self.start_button = QPushButton("Start", objectName="labStart")
         self.start_button.clicked.connect(self.start)
         self.pause_button = QPushButton("Pause", objectName="labPause", checkable=True, enabled=False)
@@ -215,6 +220,36 @@ class LabsPage(QWidget):
             if self.labs.item(row).data(SLUG) == slug:
                 self.labs.setCurrentRow(row)
         self.labs.blockSignals(False)
+
+    def _show_devices(self) -> None:
+        """Once the device probe has answered: list what this machine can train on, with the
+        devices it lacks shown but disabled."""
+        if not self._devices.done():
+            return
+        self._device_check.stop()
+        error = self._devices.exception()
+        if error is not None:
+            self.device.setToolTip(f"Where the worker trains. Could not check which devices "
+                                   f"PyTorch can use ({error}); the log shows the one used.")
+            return
+        found = self._devices.result()
+        chosen = self.device.currentData()
+        gpus = [label for device, label in found if device != "cpu"]
+        self.device.blockSignals(True)
+        self.device.clear()
+        self.device.addItem(f"Best available: {gpus[0] if gpus else found[0][1]}", "auto")
+        for device, label in found:
+            self.device.addItem(label, device)
+        model = self.device.model()
+        for device, label in (("cuda", "CUDA GPU: none that PyTorch can use here"),):
+            if not any(d.startswith(device) for d, _ in found):
+                self.device.addItem(label, device)
+                model.item(self.device.count() - 1).setEnabled(False)
+        index = self.device.findData(chosen)
+        usable = index >= 0 and model.item(index).isEnabled()
+        self.device.setCurrentIndex(index if usable else 0)
+        self.device.blockSignals(False)
+        self.device.setToolTip("Where the worker trains. The device actually used is shown in the log.")
 
     def _make_form(self) -> None:
         self.form = SettingsForm(self.info.config)
