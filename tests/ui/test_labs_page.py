@@ -177,6 +177,22 @@ def test_killed_worker_shows_the_reason_and_the_app_goes_on(qtbot, window):
 
 
 @slow
+def test_diverging_run_shows_why_and_is_marked_failed(qtbot, window):
+    page = window.open_lab("mlp-from-scratch")
+    tiny(page, epochs=3, lr=10.0)
+    assert page.start()
+    qtbot.waitUntil(lambda: page.runner is None, timeout=60_000)
+    assert page.state.text().startswith("Failed: ") and "try a lower learning rate" in page.state.text()
+    assert "The run failed:" in page.log.toPlainText()
+    run = window.lodestar.lab_runs(lab="mlp-from-scratch")[0]
+    assert run.status is LabRunStatus.FAILED and "try a lower learning rate" in run.error
+    history = page.history
+    assert history.table.item(0, 2).text() == "failed"
+    assert page.start_button.isEnabled() and page.form_area.isEnabled()
+    assert page.labs.currentItem().text() == "MLP from scratch\nlast run failed"
+
+
+@slow
 def test_closing_the_window_during_a_run_stops_it(qtbot, window, monkeypatch):
     page = window.open_lab("cnn")
     tiny(page, epochs=400, channels=4)
