@@ -57,6 +57,7 @@ class LabsPage(QWidget):
         self.profile_id = profile_id
         self.info = LABS[0]
         self.standings: dict[str, LabStanding] = {}
+        self._description = ("", "")  # (lab, its header text without the learner's standing)
         self.runner: LabRunner | None = None
         self.recorder: RunRecorder | None = None
         self.epochs = 1
@@ -150,8 +151,11 @@ class LabsPage(QWidget):
         return split
 
     # --- data ---------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Rebuild the lab list with where the current profile stands with each lab."""
+    def refresh(self, content: bool = True) -> None:
+        """Rebuild the lab list with where the current profile stands with each lab; with
+        `content` False (after a run), the lab's description is not read again."""
+        if content:
+            self._description = ("", "")
         current = self.info.slug
         self.standings = self.lodestar.lab_standings(self.profile_id)
         self.labs.blockSignals(True)
@@ -182,14 +186,23 @@ class LabsPage(QWidget):
         self._make_form()
         self.history.show_lab(slug)
 
-    def _show_header(self) -> None:
-        """The selected lab's description, target, topics, and the profile's standing with it."""
+    def _describe_lab(self) -> str:
+        """The selected lab's description, data, target and topics (content: read on selection)."""
         slug = self.info.slug
         lab = next((x for x in self.lodestar.labs() if x.slug == slug), None)
         titles = {t.slug: t.title for t in self.lodestar.topics()}
         links = ", ".join(f'<a href="topic:{t}">{html.escape(titles.get(t, t))}</a>'
                           for t in (lab.topics if lab else ()))
-        standing = self.standings.get(slug)
+        return (f"<h2>{html.escape(self.info.title)}</h2><p>{html.escape(lab.summary if lab else '')}</p>"
+                f"<p><b>Data:</b> {html.escape(self.info.data)} · "
+                f"<b>Target:</b> {html.escape(self.info.target)}"
+                + (f"<br/><b>Teaches:</b> {links}" if links else ""))
+
+    def _show_header(self) -> None:
+        """The lab's description and the profile's standing with it (after each run)."""
+        if self._description[0] != self.info.slug:
+            self._description = (self.info.slug, self._describe_lab())
+        standing = self.standings.get(self.info.slug)
         mine = []
         if standing is not None and standing.done_at is not None:
             mine.append(f"<b>✓ Completed</b> {_day(standing.done_at)}")
@@ -199,12 +212,7 @@ class LabsPage(QWidget):
                 for best in standing.best))
         elif standing is not None and standing.last is None:
             mine.append("You have not run this lab yet.")
-        self.header.setText(
-            f"<h2>{html.escape(self.info.title)}</h2><p>{html.escape(lab.summary if lab else '')}</p>"
-            f"<p><b>Data:</b> {html.escape(self.info.data)} · "
-            f"<b>Target:</b> {html.escape(self.info.target)}"
-            + (f"<br/><b>Teaches:</b> {links}" if links else "")
-            + (f"<br/>{' · '.join(mine)}" if mine else "") + "</p>")
+        self.header.setText(self._description[1] + (f"<br/>{' · '.join(mine)}" if mine else "") + "</p>")
 
     def _on_lab_row(self, item: QListWidgetItem | None, _previous) -> None:
         if item is not None:
@@ -410,7 +418,7 @@ class LabsPage(QWidget):
         gc.collect()  # what the run made and dropped (not the frozen heap: ~5 ms, not ~120)
         gc.freeze()
         self._running(False)
-        self.refresh()
+        self.refresh(content=False)
         self.history.show_lab(self.info.slug)
         self.run_finished.emit(self.recorder.run)
 
