@@ -109,12 +109,6 @@ def profile_runs(session: Session, profile_id: int) -> list[LabRun]:
     return [_run(r) for r in session.scalars(query)]
 
 
-def last_runs(session: Session) -> dict[str, LabRun]:
-    """Each lab's newest run, in one query."""
-    newest = select(func.max(LabRunRow.id)).group_by(LabRunRow.lab_slug)
-    return {r.lab_slug: _run(r) for r in session.scalars(select(LabRunRow).where(LabRunRow.id.in_(newest)))}
-
-
 def run(session: Session, run_id: int) -> LabRun:
     return _run(_row(session, run_id))
 

@@ -303,11 +303,6 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         with self._session() as session:
             return labruns.runs(session, lab, limit)
 
-    def last_lab_runs(self) -> dict[str, LabRun]:
-        """The newest recorded run of each lab that has one."""
-        with self._session() as session:
-            return labruns.last_runs(session)
-
     def lab_standings(self, profile_id: int) -> dict[str, LabStanding]:
         """Each lab's newest run, best results and completion for one profile."""
         from planner.labs.catalogue import LABS, LabStanding  # here: the app's start-up skips it

@@ -62,15 +62,6 @@ def test_run_left_running_by_a_crash_is_marked_failed_on_next_open(location):
     assert stored.error.startswith("interrupted")
 
 
-def test_last_run_of_each_lab(lodestar):
-    first = lodestar.start_lab_run("cnn", {"epochs": 1})
-    newer = lodestar.start_lab_run("cnn", {"epochs": 2})
-    vae = lodestar.start_lab_run("vae", {})
-    last = lodestar.last_lab_runs()
-    assert {lab: run.id for lab, run in last.items()} == {"cnn": newer.id, "vae": vae.id}
-    assert first.id != newer.id
-
-
 def _assert_series_match_points(lodestar, run_id):
     series = lodestar.lab_run_series(run_id)
     curves = lodestar.lab_run_metrics(run_id)
