@@ -7,24 +7,26 @@ from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QPushButton
 
 
-def typeset(qtbot, page, slug: str):
+def typeset(qtbot, page, slug: str, window=None):
+    if window is not None:
+        window.show_page("curriculum")
     page.show_topic(slug)
     qtbot.waitUntil(lambda: page.current is not None and page.current.slug == slug)
     lesson = page.lodestar.lesson_page(slug)
     document = page.lesson.document()
-
-    def all_images():
-        return all(isinstance(document.resource(QTextDocument.ResourceType.ImageResource,
-                                                QUrl(f"math:{key}")), QImage)
-                   for key in lesson.formulas)
-
-    qtbot.waitUntil(all_images, timeout=20_000)
+    qtbot.waitUntil(lambda: _all_images(document, lesson), timeout=20_000)
     return lesson, document
+
+
+def _all_images(document, lesson) -> bool:
+    return all(isinstance(document.resource(QTextDocument.ResourceType.ImageResource,
+                                            QUrl(f"math:{key}")), QImage)
+               for key in lesson.formulas)
 
 
 def test_formulas_are_typeset_and_no_latex_is_left(qtbot, window):
     page = window.page("curriculum")
-    lesson, document = typeset(qtbot, page, "information-theory")
+    lesson, document = typeset(qtbot, page, "information-theory", window)
     assert len(lesson.formulas) > 20
     for key in lesson.formulas:
         image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{key}"))
@@ -35,9 +37,23 @@ def test_formulas_are_typeset_and_no_latex_is_left(qtbot, window):
 
 def test_typeset_formulas_are_cached_on_disk(qtbot, window):
     page = window.page("curriculum")
-    typeset(qtbot, page, "linear-algebra")
+    typeset(qtbot, page, "linear-algebra", window)
     cache = window.lodestar.location.data_dir / "cache" / "math"
     assert len(list(cache.glob("*.svg"))) > 10
+
+
+def test_formulas_arriving_while_the_page_is_hidden_are_drawn_when_it_is_shown(qtbot, window):
+    page = window.page("curriculum")  # built, never shown
+    arrived = []
+    real = page._formulas_ready
+    page._formulas_ready = lambda slug: (arrived.append(slug), real(slug))
+    page.show_topic("information-theory")
+    qtbot.waitUntil(lambda: arrived == ["information-theory"], timeout=20_000)
+    lesson = page.lodestar.lesson_page("information-theory")
+    assert page._stale and not _all_images(page.lesson.document(), lesson)  # nothing laid out
+    window.show_page("curriculum")
+    assert not page._stale and _all_images(page.lesson.document(), lesson)
+    assert "\\frac" not in page.lesson.toPlainText()
 
 
 def test_lab_buttons_open_the_topics_labs(qtbot, window):

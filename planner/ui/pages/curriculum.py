@@ -45,6 +45,7 @@ class CurriculumPage(QWidget):
         self.lodestar = lodestar
         self.profile_id = profile_id
         self.current: Topic | None = None
+        self._stale = False  # formulas arrived while hidden: render the lesson when shown
         self.math = MathImages(lodestar.typeset_formula, self)
         self._build()
         self.refresh()
@@ -264,9 +265,7 @@ class CurriculumPage(QWidget):
         ratio = self.devicePixelRatioF()
         size = QFontInfo(self.lesson.font()).pixelSize() * 1.05
         slug = topic.slug
-        ready = self.math.prepare(page, color, ratio, size,
-                                  lambda: self.current is not None and self.current.slug == slug
-                                  and self._show(self.current, keep_scroll=True))
+        ready = self.math.prepare(page, color, ratio, size, lambda: self._formulas_ready(slug))
         body = page.html if ready else self.lodestar.lesson_html(topic.slug, dark=dark)
         if ready:
             self.math.install(self.lesson.document(), page, color, ratio)
@@ -316,6 +315,23 @@ class CurriculumPage(QWidget):
             link = f' <a href="{html.escape(r.link)}">link</a>' if r.link else ""
             items.append(f"<li>{cite}{link}</li>")
         return "<hr/><h2>Further reading</h2><ul>" + "".join(items) + "</ul>"
+
+    def _formulas_ready(self, slug: str) -> None:
+        """The lesson's formulas are typeset: show them now, or when the page is next shown (a
+        lesson's lab button hides this page at once, and laying out a long lesson that nobody
+        sees took the GUI thread up to a second while the lab was starting)."""
+        if self.current is None or self.current.slug != slug:
+            return
+        if self.isVisible():
+            self._show(self.current, keep_scroll=True)
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.current is not None:
+            self._stale = False
+            self._show(self.current, keep_scroll=True)
 
     def changeEvent(self, event: QEvent) -> None:
         # Code colours and link colours are baked into the lesson HTML: redo it for a new palette.

@@ -16,7 +16,7 @@ from planner.core.models import LessonPage
 class MathImages(QObject):
     """Keeps typeset formula images per colour; typesets missing ones on its own thread."""
 
-    _typeset = Signal(object)  # (token, {key: svg})
+    _typeset = Signal(object)  # a future of (token, colour, ratio, {key: QImage})
 
     def __init__(self, typeset: Callable[[str, bool, str, float], str], parent: QObject | None = None):
         super().__init__(parent)
@@ -49,8 +49,8 @@ class MathImages(QObject):
         self._waiting = {token: when_ready}
         typeset = self._typeset_one
 
-        def work():
-            return token, color, ratio, {k: typeset(latex, display, color, size)
+        def work():  # drawing into a QImage is safe off the GUI thread, and takes it no time
+            return token, color, ratio, {k: svg_image(typeset(latex, display, color, size), ratio)
                                          for k, (latex, display) in todo.items()}
 
         future = self._pool.submit(work)
@@ -60,9 +60,9 @@ class MathImages(QObject):
     def _arrived(self, future) -> None:
         if future.exception() is not None:
             return  # the lesson keeps showing LaTeX source; content check reports bad formulas
-        token, color, ratio, svgs = future.result()
-        for key, svg in svgs.items():
-            self._images[(key, color, ratio)] = svg_image(svg, ratio)
+        token, color, ratio, images = future.result()
+        for key, image in images.items():
+            self._images[(key, color, ratio)] = image
         callback = self._waiting.pop(token, None)
         if callback is not None:
             callback()
