@@ -450,6 +450,19 @@ class LabRun:
     checkpoint: str | None = None
     profile_id: int | None = None
 
+    @property
+    def completes_lab(self) -> bool:
+        return completes_lab(self.status, self.summary)
+
+
+def completes_lab(status: LabRunStatus, summary: dict | None) -> bool:
+    """Whether a run completes its lab for its profile: it finished without missing the lab's
+    target (a lab without one counts once it finishes), or it was stopped after reaching it."""
+    reached = (summary or {}).get("target_reached")
+    if status is LabRunStatus.FINISHED:
+        return reached is not False
+    return status is LabRunStatus.STOPPED and reached is True
+
 
 @dataclass(frozen=True)
 class MetricPoint:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
-from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus
+from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus, completes_lab
 from planner.db.activity import log_activity
 from planner.db.base import utcnow
 from planner.db.models import (
@@ -63,10 +63,10 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
     if seconds is None and row.started_at is not None:
         seconds = (row.finished_at - row.started_at).total_seconds()
     row.seconds = seconds
-    if row.profile_id is not None and status is LabRunStatus.FINISHED:
+    if row.profile_id is not None and status in (LabRunStatus.FINISHED, LabRunStatus.STOPPED):
         log_activity(session, row.profile_id, row.finished_at, "lab", (seconds or 0) / 60,
                      row.lab_slug)
-        if (summary or {}).get("target_reached") is not False:
+        if completes_lab(status, summary):
             _count_toward_topics(session, row.profile_id, row.lab_slug)
     session.flush()
     pack_curves(session, run_id)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planner.core.errors import LodestarError, NotFoundError
-from planner.core.models import Profile, TopicStatus
+from planner.core.models import LabRunStatus, Profile, TopicStatus, completes_lab
 from planner.db.base import utcnow
 from planner.db.models import LabRunRow, ProfileRow, SkillAssessmentRow, StudyPlanRow, TopicStateRow
 
@@ -141,14 +141,17 @@ def prune_plans(session: Session, profile_id: int, keep: int = 100) -> None:
 
 
 def completed_labs(session: Session, profile_id: int) -> dict[str, datetime]:
-    """Labs the profile has completed, with when first: a run that finished and reached the lab's
-    target (or finished at all, for a lab without a target)."""
+    """Labs the profile has completed, with when first (see `completes_lab`: a run that
+    finished and reached the lab's target, or finished at all for a lab without one, or was
+    stopped after reaching it)."""
     rows = session.execute(
-        select(LabRunRow.lab_slug, LabRunRow.summary, LabRunRow.finished_at, LabRunRow.started_at)
-        .where(LabRunRow.profile_id == profile_id, LabRunRow.status == "finished")
+        select(LabRunRow.lab_slug, LabRunRow.status, LabRunRow.summary, LabRunRow.finished_at,
+               LabRunRow.started_at)
+        .where(LabRunRow.profile_id == profile_id,
+               LabRunRow.status.in_((LabRunStatus.FINISHED.value, LabRunStatus.STOPPED.value)))
         .order_by(LabRunRow.id)).all()
     done: dict[str, datetime] = {}
-    for lab, summary, finished, started in rows:
-        if (summary or {}).get("target_reached") is not False:
+    for lab, status, summary, finished, started in rows:
+        if completes_lab(LabRunStatus(status), summary):
             done.setdefault(lab, finished or started)
     return done

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.errors import ContentError, LodestarError, PlanError
-from planner.core.models import LabRun, LabRunStatus, Profile, SearchHit, SyncReport, TopicStatus
+from planner.core.models import LabRun, Profile, SearchHit, SyncReport, TopicStatus
 from planner.services import Lodestar
 from planner.ui import dialogs
 from planner.ui.navigation import build_page
@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def lab_finished(self, run: LabRun) -> None:
         """A run that reached its lab's target completes the lab for the profile: re-plan."""
-        if run.status is LabRunStatus.FINISHED and (run.summary or {}).get("target_reached") is not False:
+        if run.completes_lab:
             self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
             self.replan(f"lab {run.lab} completed")
 

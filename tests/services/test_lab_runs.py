@@ -130,3 +130,18 @@ def test_standings_are_the_profiles_own_newest_run_best_results_and_completion(l
     assert mine["vae"].last is None and mine["vae"].best == () and mine["vae"].done_at is None
     theirs = lodestar.lab_standings(grace)["cnn"]
     assert theirs.last.id == others.id and theirs.best[0].value == 0.99
+
+
+def test_a_run_stopped_after_reaching_its_target_completes_the_lab_and_counts_as_activity(lodestar):
+    ada = lodestar.default_profile().id
+    early = lodestar.start_lab_run("cnn", {}, ada)
+    lodestar.finish_lab_run(early.id, LabRunStatus.STOPPED, summary={"target_reached": True},
+                            seconds=300.0)
+    assert lodestar.lab_run(early.id).completes_lab
+    assert "cnn" in lodestar.labs_done(ada)
+    assert lodestar.lab_standings(ada)["cnn"].done_at is not None
+    from planner.db.models import ActivityRow
+
+    with lodestar._session() as session:
+        logged = [(a.kind, a.minutes, a.subject) for a in session.query(ActivityRow)]
+    assert logged == [("lab", 5.0, "cnn")]

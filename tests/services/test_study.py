@@ -169,6 +169,12 @@ def test_a_lab_run_that_reaches_its_target_completes_the_lab_for_the_plan(synced
     missed = synced.start_lab_run(lab, {}, ada.id)
     synced.finish_lab_run(missed.id, LabRunStatus.FINISHED, summary={"target_reached": False})
     assert lab not in synced.labs_done(ada.id)
+    for status, summary in ((LabRunStatus.STOPPED, {"target_reached": False}),
+                            (LabRunStatus.STOPPED, {}),  # stopped before any evaluation
+                            (LabRunStatus.FAILED, {"target_reached": True})):
+        cut = synced.start_lab_run(lab, {}, ada.id)
+        synced.finish_lab_run(cut.id, status, summary=summary)
+    assert lab not in synced.labs_done(ada.id)
     run = synced.start_lab_run(lab, {}, ada.id)
     synced.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"target_reached": True})
     assert lab in synced.labs_done(ada.id)
