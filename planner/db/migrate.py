@@ -6,13 +6,15 @@ without paying for it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from planner.core.errors import MigrationError, NewerSchemaError, NotADatabaseError
@@ -87,15 +89,45 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn, _foreign_keys_off(conn), conn.begin():
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            _check_foreign_keys(conn)
     except SADatabaseError as exc:
         raise _damaged(engine, exc) from exc
     except Exception as exc:
         raise MigrationError(
             f"Upgrading {_where(engine)} failed and was rolled back: {exc}", path) from exc
     return backup
+
+
+@contextlib.contextmanager
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite's procedure for schema changes (sqlite.org/lang_altertable.html): foreign keys off
+    while the tables change. Alembic's batch mode rebuilds a table as copy, drop and rename,
+    and dropping a parent table with foreign keys on deletes (ON DELETE CASCADE) or orphans
+    (SET NULL) every row that refers to it. The pragma only works outside a transaction, so it
+    goes to the driver's connection before the migration's transaction begins."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Refuse (and so roll back) an upgrade that left a row pointing at a missing one."""
+    if conn.dialect.name != "sqlite":
+        return  # other databases checked every statement as it ran
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({f"{row[0]} → {row[2]}" for row in broken})
+        raise MigrationError(f"the new schema would leave {len(broken)} rows pointing at rows "
+                             f"that do not exist ({', '.join(tables)})")
 
 
 def backup_sqlite(path: Path, backup_dir: Path, reason: str = "backup") -> Path:

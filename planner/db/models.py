@@ -185,7 +185,7 @@ class ConferenceEditionRow(Base):
     slug: Mapped[str] = mapped_column(String(120))
     year: Mapped[int] = mapped_column(Integer)
     link: Mapped[str] = mapped_column(Text, default="")
-    timezone: Mapped[str] = mapped_column(String(20), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="")
     dates: Mapped[str] = mapped_column(String(200), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(8), default="pack", server_default="pack")

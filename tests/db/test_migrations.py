@@ -86,6 +86,34 @@ def test_lab_runs_survive_upgrade_to_head(alembic_runner, alembic_engine, start)
     assert struct.unpack("<2d", train.step_values) == (0.5, 0.25)
 
 
+def test_rebuilding_a_parent_table_keeps_the_rows_that_refer_to_it(tmp_path):
+    """0007 rebuilds conference_editions (copy, drop, rename): with foreign keys on, dropping
+    the old table would delete every deadline through ON DELETE CASCADE."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006_lab_curves")
+        conn.execute(sa.text(
+            "INSERT INTO conference_series (id, title, description, field, slug, content_hash, "
+            "archived, source) VALUES (1, 'X', '', 'AI', 'x', '', 0, 'user')"))
+        conn.execute(sa.text(
+            "INSERT INTO conference_editions (id, series_id, slug, year, link, timezone, dates, "
+            "place, source) VALUES (1, 1, 'x2027', 2027, '', 'AoE', '', '', 'user')"))
+        conn.execute(sa.text(
+            "INSERT INTO conference_deadlines (id, edition_id, kind, due_at, comment, position) "
+            "VALUES (1, 1, 'paper', '2027-01-15 12:00:00', '', 0)"))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT edition_id FROM conference_deadlines")).scalars().all() == [1]
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1  # on again afterwards
+    engine.dispose()
+
+
 NEXT_MIGRATION = '''\
 """test-only: a column added after the first release"""
 import sqlalchemy as sa
@@ -164,6 +192,23 @@ def test_failed_upgrade_rolls_back_completely(tmp_path, future_migrations):
         tables = set(sa.inspect(conn).get_table_names())
         columns = {c["name"] for c in sa.inspect(conn).get_columns("profiles")}
     assert "half" not in tables and "nickname" not in columns
+    assert migrate.current_revision(engine) == before
+    engine.dispose()
+
+
+def test_upgrade_leaving_rows_pointing_nowhere_is_rolled_back(tmp_path, future_migrations):
+    engine = _database_with_a_learner(tmp_path / "db.sqlite3")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO lab_runs (profile_id, lab_slug, config, device, status, "
+                             "started_at) VALUES (1, 'cnn', '{}', '', 'finished', '2026-01-01')"))
+    before = migrate.current_revision(engine)
+    future_migrations(extra='op.execute("DELETE FROM profiles")')  # foreign keys are off here
+    with pytest.raises(MigrationError, match=r"1 rows pointing at rows that do not exist "
+                                             r"\(lab_runs → profiles\)"):
+        migrate.upgrade(engine, tmp_path / "backups")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT name FROM profiles")).scalar() == "Ada"
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
     assert migrate.current_revision(engine) == before
     engine.dispose()
 
