@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from planner.core.errors import LodestarError
 from planner.core.models import LabRunStatus
-from planner.db import labruns
+from planner.db import labruns, search
 from planner.db.base import UtcDateTime
 from planner.db.models import (
     ActivityRow,
@@ -297,6 +297,7 @@ def restore(session: Session, tables: dict[str, list[dict[str, Any]]]) -> dict[s
         ended = select(LabRunRow.id).where(LabRunRow.status != LabRunStatus.RUNNING.value)
         for run_id in list(session.scalars(ended)):
             labruns.pack_curves(session, run_id)  # derived data, so not in the backup
+        search.rebuild(session)  # own readings and conferences are found straight away
         _reset_sequences(session)
         session.flush()
     except SQLAlchemyError as exc:

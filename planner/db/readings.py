@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from planner.core.errors import LodestarError, NotFoundError
 from planner.core.models import Reading, ReadingKind
 from planner.core.readings import OwnReading, ReadingEntry, ReadingStatus
+from planner.db import search
 from planner.db.activity import log_activity
 from planner.db.models import (
     ReadingRow,
@@ -88,6 +89,8 @@ def add_own(session: Session, reading: OwnReading) -> None:
     values.update(authors=list(reading.authors), topics=list(reading.topics),
                   month=str(reading.month) if reading.month else None)
     session.add(UserReadingRow(**values))
+    search.index_reading(session, reading.slug, reading.title, reading.authors, reading.year,
+                         reading.venue)
 
 
 def update_own(session: Session, slug: str, changes: dict) -> OwnReading:
@@ -102,6 +105,7 @@ def update_own(session: Session, slug: str, changes: dict) -> OwnReading:
             value = str(value) if value else None
         setattr(row, name, value)
     session.flush()
+    search.index_reading(session, row.slug, row.title, row.authors, row.year, row.venue)
     return _own(row)
 
 
@@ -109,6 +113,7 @@ def delete_own(session: Session, slug: str) -> None:
     """Delete an own reading and every profile's state of it."""
     session.delete(_own_row(session, slug))
     session.execute(delete(ReadingStateRow).where(ReadingStateRow.reading_slug == slug))
+    search.unindex(session, "reading", slug)
 
 
 # --- a profile's list -----------------------------------------------------------------------

@@ -1,6 +1,9 @@
-"""Full-text search over topics (title, summary, lesson), readings and conferences.
+"""Full-text search over topics (title, summary, lesson), readings (shipped and the learner's
+own) and conferences.
 
-SQLite: an FTS5 table (migration 0003) rebuilt by every content sync, queried with bm25 ranking
+SQLite: an FTS5 table (migration 0003) rebuilt by every content sync, a conference import and a
+restored backup, and kept up to date as the learner adds, edits or deletes own readings; queried
+with bm25 ranking
 (title matches weigh ten times a body match) and prefix matching, so results come as you type.
 Other databases fall back to a LIKE scan of titles.
 """
@@ -13,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from planner.core.models import SearchHit
-from planner.db.models import ConferenceSeriesRow, ReadingRow, TopicReadingRow, TopicRow
+from planner.db.models import ConferenceSeriesRow, ReadingRow, TopicReadingRow, TopicRow, UserReadingRow
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FENCE = re.compile(r"^```.*?^```", re.M | re.S)
@@ -30,6 +33,10 @@ def _fts(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def _reading_text(authors, year, venue) -> str:
+    return f"{', '.join(authors)} {year or ''} {venue or ''}"
+
+
 def rebuild(session: Session) -> int:
     """Refill the index from the current (not archived) content; returns the rows written."""
     if not _fts(session):
@@ -38,13 +45,30 @@ def rebuild(session: Session) -> int:
     for t in session.scalars(select(TopicRow).where(TopicRow.archived.is_(False))):
         rows.append(("topic", t.slug, t.title, f"{t.summary}\n{_plain(t.body)}"))
     for r in session.scalars(select(ReadingRow).where(ReadingRow.archived.is_(False))):
-        rows.append(("reading", r.slug, r.title, f"{', '.join(r.authors)} {r.year} {r.venue}"))
+        rows.append(("reading", r.slug, r.title, _reading_text(r.authors, r.year, r.venue)))
+    for u in session.scalars(select(UserReadingRow)):
+        rows.append(("reading", u.slug, u.title, _reading_text(u.authors, u.year, u.venue)))
     for c in session.scalars(select(ConferenceSeriesRow).where(ConferenceSeriesRow.archived.is_(False))):
         rows.append(("conference", c.slug, c.title, f"{c.description} {c.field}"))
     session.execute(text("DELETE FROM search_index"))
     session.execute(text("INSERT INTO search_index (kind, slug, title, body) VALUES (:k, :s, :t, :b)"),
                     [{"k": k, "s": s, "t": t, "b": b} for k, s, t, b in rows])
     return len(rows)
+
+
+def index_reading(session: Session, slug: str, title: str, authors, year, venue) -> None:
+    """Put (or replace) one of the learner's own readings in the index."""
+    if not _fts(session):
+        return
+    unindex(session, "reading", slug)
+    session.execute(text("INSERT INTO search_index (kind, slug, title, body) VALUES (:k, :s, :t, :b)"),
+                    {"k": "reading", "s": slug, "t": title, "b": _reading_text(authors, year, venue)})
+
+
+def unindex(session: Session, kind: str, slug: str) -> None:
+    if _fts(session):
+        session.execute(text("DELETE FROM search_index WHERE kind = :k AND slug = :s"),
+                        {"k": kind, "s": slug})
 
 
 def search(session: Session, query: str, limit: int = 30) -> list[SearchHit]:
@@ -85,8 +109,11 @@ def _with_citing_topics(session: Session, hits: list[SearchHit]) -> list[SearchH
 
 def _like(session: Session, words: list[str], limit: int) -> list[SearchHit]:
     hits: list[SearchHit] = []
-    for kind, model in (("topic", TopicRow), ("reading", ReadingRow), ("conference", ConferenceSeriesRow)):
-        query = select(model.slug, model.title).where(model.archived.is_(False))
+    for kind, model in (("topic", TopicRow), ("reading", ReadingRow), ("reading", UserReadingRow),
+                        ("conference", ConferenceSeriesRow)):
+        query = select(model.slug, model.title)
+        if hasattr(model, "archived"):
+            query = query.where(model.archived.is_(False))
         for word in words:
             query = query.where(model.title.ilike(f"%{word}%"))
         hits += [SearchHit(kind, slug, title, "") for slug, title in session.execute(query.limit(limit))]

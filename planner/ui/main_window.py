@@ -268,6 +268,9 @@ class MainWindow(QMainWindow):
             self.page("curriculum").show_topic(hit.topic if hit.kind == "reading" else hit.slug)
             if hit.kind == "reading":
                 self.statusBar().showMessage(f"“{hit.title}” is a reading of this lesson.", 8000)
+        elif hit.kind == "reading":  # one of the learner's own, or cited by no lesson
+            self.show_page("readings")
+            self.page("readings").show_reading(hit.slug)
         elif hit.kind == "conference":
             series = next((c for c in self.lodestar.conference_series() if c.slug == hit.slug), None)
             if series is not None:

@@ -129,6 +129,8 @@ def test_every_table_round_trips_exactly(exported, fresh, tmp_path):
     assert [tuple(row) for row in packed] == [(cnn.id, "train/loss", 2)]
     assert fresh.lab_run_series(cnn.id)["train/loss"][1].tolist() == [2.25, 1.0 / 3]
     assert fresh.followed(profile_id) == {"icml"}
+    own = next(e.reading for e in fresh.reading_list(profile_id) if e.reading.title == "My own paper")
+    assert own.slug in [h.slug for h in fresh.search("my own paper")]  # indexed on restore
     assert fresh.streak_now(profile_id).current == 1
 
 

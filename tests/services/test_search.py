@@ -52,3 +52,21 @@ def test_upgraded_database_rebuilds_the_index(location, pack):
         assert first.search("alpha")
     with Lodestar.open(location) as again:
         assert again.search("alpha")
+
+
+def test_own_readings_are_found_as_they_are_added_edited_and_deleted(synced, tmp_path):
+    own = synced.add_reading("Quokka networks for marsupial vision", authors=["Ada Lovelace"],
+                             year=2031, venue="Imaginary Workshop")
+    assert [(h.kind, h.slug, h.topic) for h in synced.search("quokka")] == [("reading", own.slug, None)]
+    assert own.slug in [h.slug for h in synced.search("lovelace 2031")]  # authors, year, venue
+    synced.update_reading(own.slug, title="Wombat networks for marsupial vision")
+    assert synced.search("quokka") == [] and synced.search("wombat")[0].slug == own.slug
+    synced.delete_reading(own.slug)
+    assert synced.search("wombat") == []
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{k1, title={Platypus embeddings}, author={Grace Hopper}, year={2030}}\n",
+                   encoding="utf-8")
+    synced.import_bibtex(bib)
+    assert [h.title for h in synced.search("platypus")] == ["Platypus embeddings"]
+    synced.sync_content(force=True)  # a content sync rebuilds the index and keeps them
+    assert [h.title for h in synced.search("platypus")] == ["Platypus embeddings"]

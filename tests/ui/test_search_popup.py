@@ -48,3 +48,15 @@ def test_no_matches_says_so(qtbot, window):
     popup = window.open_search()
     assert popup.run_query("zzqxj") == []
     assert popup.results.item(0).text() == "No matches"
+
+
+def test_own_reading_opens_in_the_reading_list_even_when_filtered_out(qtbot, window):
+    own = window.lodestar.add_reading("Quokka networks", authors=["Ada Lovelace"], year=2031)
+    window.show_page("readings")
+    readings = window.page("readings")
+    readings.refresh()
+    readings.filter.setText("no such reading")
+    hit = next(h for h in window.open_search().run_query("quokka") if h.slug == own.slug)
+    window.open_hit(hit)
+    assert window.current_page() == "readings"
+    assert readings.current_entry().slug == own.slug and readings.filter.text() == ""

@@ -218,6 +218,15 @@ class ReadingsPage(QWidget):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
+    def show_reading(self, slug: str) -> bool:
+        """Select a reading, clearing the filters first if they hide it (a search result)."""
+        if self.select(slug):
+            return True
+        self.filter.clear()
+        self.status_filter.setCurrentIndex(0)
+        self.kind_filter.setCurrentIndex(0)
+        return self.select(slug)
+
     def current_entry(self) -> ReadingEntry | None:
         index = self.table.currentIndex()
         return index.data(ENTRY_ROLE) if index.isValid() else None
