@@ -51,8 +51,9 @@ def rebuild(session: Session) -> int:
     for c in session.scalars(select(ConferenceSeriesRow).where(ConferenceSeriesRow.archived.is_(False))):
         rows.append(("conference", c.slug, c.title, f"{c.description} {c.field}"))
     session.execute(text("DELETE FROM search_index"))
-    session.execute(text("INSERT INTO search_index (kind, slug, title, body) VALUES (:k, :s, :t, :b)"),
-                    [{"k": k, "s": s, "t": t, "b": b} for k, s, t, b in rows])
+    if rows:  # none in a database that holds no content yet
+        session.execute(text("INSERT INTO search_index (kind, slug, title, body) VALUES (:k, :s, :t, :b)"),
+                        [{"k": k, "s": s, "t": t, "b": b} for k, s, t, b in rows])
     return len(rows)
 
 
