@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.core.models import ReadingKind
+from planner.core.models import Citation
 
 
 @dataclass(frozen=True, order=True)
@@ -52,27 +52,15 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class ImportedReading:
+class ImportedReading(Citation):
     """A reading as read from a bibliography, before it has a slug in the learner's library.
 
     Identifiers are normalised: `doi` without its https://doi.org/ prefix, `arxiv` without a
     version, `isbn` as digits. `line` is where the entry began in its file."""
 
-    kind: ReadingKind
-    title: str
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    venue: str = ""
-    arxiv: str | None = None
-    doi: str | None = None
-    isbn: str | None = None
-    url: str | None = None
-    bibtex_key: str = ""
-    entry_type: str = ""
-    month: int | None = None
-    tags: tuple[str, ...] = ()
-    notes: str = ""
-    line: int = 0
+    tags: tuple[str, ...] = field(default=(), kw_only=True)
+    notes: str = field(default="", kw_only=True)
+    line: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True)

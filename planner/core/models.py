@@ -6,7 +6,7 @@ content loader produces them from `resources/`, and the front ends show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -90,8 +90,28 @@ class Role:
     skills: tuple[RoleSkill, ...] = ()
 
 
+class Linked:
+    """The web address of a work: its URL, else its arXiv page, else its DOI."""
+
+    url: str | None
+    arxiv: str | None
+    doi: str | None
+
+    @property
+    def link(self) -> str | None:
+        if self.url:
+            return self.url
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return None
+
+
 @dataclass(frozen=True)
-class Reading:
+class Reading(Linked):
+    """A paper or book the curriculum ships."""
+
     slug: str
     kind: ReadingKind
     title: str
@@ -110,15 +130,30 @@ class Reading:
         who = names[0] + " et al." if len(names) > 3 else ", ".join(names)
         return f"{who} ({self.year}). {self.title}. {self.venue}."
 
-    @property
-    def link(self) -> str | None:
-        if self.url:
-            return self.url
-        if self.arxiv:
-            return f"https://arxiv.org/abs/{self.arxiv}"
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        return None
+
+@dataclass(frozen=True)
+class Citation(Linked):
+    """A work as a learner's bibliography gives it: what an imported entry and an own reading
+    share. Unlike a shipped `Reading` it may lack a year, and keeps its citation key and entry
+    type so an export cites it as the learner's own papers do."""
+
+    kind: ReadingKind
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str = ""
+    arxiv: str | None = None
+    doi: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    bibtex_key: str = ""
+    entry_type: str = ""
+    month: int | None = None
+
+
+def citation_of(reading: Reading | Citation) -> dict:
+    """A reading's `Citation` fields by name (a shipped reading has no key, type or month)."""
+    return {f.name: getattr(reading, f.name, f.default) for f in fields(Citation)}
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@ what a BibTeX import did."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from planner.core.imports import ImportResult
-from planner.core.models import Reading, ReadingKind
+from planner.core.models import Citation, Reading
 
 
 class ReadingStatus(StrEnum):
@@ -24,35 +24,13 @@ class ReadingStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class OwnReading:
-    """A paper, book or article the learner added by hand or imported from BibTeX.
+class OwnReading(Citation):
+    """A paper, book or article the learner added by hand or imported from BibTeX, with the
+    topics the learner linked it to."""
 
-    Unlike a shipped `Reading` it may lack a year; it keeps its citation key and entry type so
-    an export cites it as the learner's own papers do, and the topics the learner linked it to."""
-
-    slug: str
-    kind: ReadingKind
-    title: str
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    venue: str = ""
-    arxiv: str | None = None
-    doi: str | None = None
-    isbn: str | None = None
-    url: str | None = None
-    bibtex_key: str = ""
-    entry_type: str = ""
-    month: int | None = None
-    topics: tuple[str, ...] = ()
-    added_at: datetime | None = None
-
-    @property
-    def link(self) -> str | None:
-        if self.url:
-            return self.url
-        if self.arxiv:
-            return f"https://arxiv.org/abs/{self.arxiv}"
-        return f"https://doi.org/{self.doi}" if self.doi else None
+    slug: str = field(kw_only=True)
+    topics: tuple[str, ...] = field(default=(), kw_only=True)
+    added_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from planner.content.dedupe import (
 )
 from planner.core.errors import LodestarError, NotFoundError
 from planner.core.imports import ImportedReading, MergePlan
-from planner.core.models import Reading, ReadingKind
+from planner.core.models import Reading, ReadingKind, citation_of
 from planner.core.readings import OwnReading, ReadingEntry, ReadingImport, ReadingStatus
 from planner.db import profiles, repository
 from planner.db import readings as store
@@ -180,11 +180,8 @@ def _add_new(session, plan: MergePlan, taken: set[str]) -> list[str]:
     for new in plan.new:
         entry = new.reading
         doi = entry.doi if entry.doi and len(entry.doi) <= _MAX_DOI else None
-        reading = OwnReading(
-            slug=new_slug(entry, taken), kind=entry.kind, title=entry.title,
-            authors=entry.authors, year=entry.year, venue=entry.venue, arxiv=entry.arxiv,
-            doi=doi, isbn=entry.isbn, url=entry.url, bibtex_key=entry.bibtex_key[:120],
-            entry_type=entry.entry_type[:40], month=entry.month)
+        reading = OwnReading(**{**citation_of(entry), "doi": doi, "bibtex_key": entry.bibtex_key[:120],
+                                 "entry_type": entry.entry_type[:40]}, slug=new_slug(entry, taken))
         store.add_own(session, reading)
         added.append(reading.slug)
     return added
@@ -324,11 +321,6 @@ _ID_NAMES = {"arxiv": "arXiv id", "doi": "DOI", "isbn": "ISBN"}
 
 def _as_bibtex(entry: ReadingEntry, *, with_state: bool) -> ImportedReading:
     """The reading as the BibTeX writer takes it, its own citation key and type kept."""
-    r = entry.reading
-    return ImportedReading(
-        kind=r.kind, title=r.title, authors=r.authors, year=r.year, venue=r.venue,
-        arxiv=r.arxiv, doi=r.doi, isbn=r.isbn, url=r.url,
-        bibtex_key=getattr(r, "bibtex_key", ""), entry_type=getattr(r, "entry_type", ""),
-        month=getattr(r, "month", None),
-        tags=entry.tags if with_state else (), notes=entry.notes if with_state else "")
+    return ImportedReading(**citation_of(entry.reading), tags=entry.tags if with_state else (),
+                           notes=entry.notes if with_state else "")
 
