@@ -84,10 +84,8 @@ class Reviews:
         grade = _grade(grade)
         moment = _moment(now)
         with self._session() as session:
-            _, retention = reviews.review_settings(session, profile_id)
-            deck, _, _ = self._sync_deck(session, profile_id, moment, moment)
-            before = reviews.card_state(session, profile_id, topic, index)
-            if before is None or index >= deck.get(topic, 0):
+            retention, before = self._card_in_deck(session, profile_id, topic, index, moment)
+            if before is None:
                 return None
             after, entry = review(before, grade, moment, retention, duration_ms=duration_ms)
             log_id, activity_id = reviews.record_review(session, profile_id, after, entry)
@@ -117,10 +115,8 @@ class Reviews:
         desired retention (unspread: an answer may land a few percent either side)."""
         moment = _moment(now)
         with self._session() as session:
-            _, retention = reviews.review_settings(session, profile_id)
-            deck, _, _ = self._sync_deck(session, profile_id, moment, moment)
-            state = reviews.card_state(session, profile_id, topic, index)
-        if state is None or index >= deck.get(topic, 0):
+            retention, state = self._card_in_deck(session, profile_id, topic, index, moment)
+        if state is None:
             raise NotFoundError(f"Card {index + 1} of {topic!r} is not in your reviews.")
         return preview_intervals(state, moment, retention)
 
@@ -164,6 +160,15 @@ class Reviews:
         reviews.add_cards(session, profile_id, added)
         session.flush()
         return deck, len(added), reviews.deck_counts(session, profile_id, deck, before)
+
+    def _card_in_deck(self, session, profile_id: int, topic: str, index: int, now: datetime
+                      ) -> tuple[float, CardState | None]:
+        """The profile's desired retention, and the card's schedule if it is in the deck now
+        (None when its topic was set back to not started or its lesson lost the card)."""
+        _, retention = reviews.review_settings(session, profile_id)
+        deck, _, _ = self._sync_deck(session, profile_id, now, now)
+        state = reviews.card_state(session, profile_id, topic, index)
+        return retention, state if state is not None and index < deck.get(topic, 0) else None
 
     def _answers(self) -> list[_Answer]:
         # Kept on the open Lodestar, as Anki keeps its undo: answers are taken back minutes

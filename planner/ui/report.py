@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from planner.core.errors import LodestarError
+from planner.services.files import write_atomically
 
 _APP: QGuiApplication | None = None  # kept alive for the process once made here
 
@@ -26,27 +27,22 @@ def _application() -> None:
 
 
 def write_pdf(html: str, path: Path) -> Path:
-    """Print `html` to an A4 PDF at `path`, written to a temporary file and then renamed so that
-    a failure leaves no half-written file. Call it on the GUI thread (or with no GUI at all)."""
+    """Print `html` to an A4 PDF at `path`, written whole or not at all (`write_atomically`).
+    Call it on the GUI thread (or with no GUI at all)."""
     _application()
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        writer = QPdfWriter(str(partial))
-        writer.setCreator("Lodestar")
-        writer.setResolution(300)
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                         QPageLayout.Orientation.Portrait,
-                                         QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
-        document = QTextDocument()
-        document.setHtml(html)
-        document.print_(writer)
-        del writer  # finishes the file
-        if not partial.is_file() or partial.stat().st_size == 0:
-            raise LodestarError(f"Could not write {path}: Qt wrote no PDF there.")
-        partial.replace(path)
-    except OSError as exc:
-        raise LodestarError(f"Could not write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setCreator("Lodestar")
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
+    document = QTextDocument()
+    document.setHtml(html)
+    document.print_(writer)
+    del writer  # finishes the PDF
+    pdf = bytes(buffer.data())
+    if not pdf:
+        raise LodestarError(f"Could not write {path}: Qt made no PDF.")
+    return write_atomically(path, pdf)
