@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.profiles = ProfileControl(lodestar, settings, self)
         self.profiles.changed.connect(self.set_profile)
+        # The stored plan was made from the old hours, days, dates, roles or skills.
+        self.profiles.edited.connect(lambda _profile: self.replan("profile edited"))
         self.setWindowTitle("Lodestar")
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}

@@ -23,6 +23,7 @@ class ProfileControl(QObject):
     """Holds the current profile; `changed` fires when it is switched or edited."""
 
     changed = Signal(object)  # Profile
+    edited = Signal(object)  # the current Profile, after its profile page was saved
 
     def __init__(self, lodestar: Lodestar, settings: QSettings, window: QWidget):
         super().__init__(window)
@@ -82,6 +83,7 @@ class ProfileControl(QObject):
         kind = ProfileDialog if profile.target_role else ProfileWizard
         dialog = kind(self.lodestar, profile, self.window)
         dialog.saved.connect(self.set_current)
+        dialog.saved.connect(self.edited)
         dialog.open()
         return dialog
 

@@ -174,3 +174,17 @@ def test_the_day_boundary_is_set_on_the_time_tab(qtbot, window):
     with qtbot.waitSignal(dialog.saved):
         dialog.accept()
     assert window.lodestar.profile(profile.id).day_boundary == "05:30"
+
+
+def test_saving_the_profile_page_remakes_the_plan_and_says_why(qtbot, window):
+    set_up(window)
+    window.show_page("plan")
+    page = window.page("plan")
+    weeks_before = len(page.plan.weeks)
+    dialog = window.profiles.edit()
+    qtbot.addWidget(dialog)
+    dialog.form.hours.setValue(20)
+    dialog.accept()
+    assert len(page.plan.weeks) < weeks_before  # more hours a week: fewer weeks
+    history = window.lodestar.plan_history(window.profile.id)
+    assert history[0][2] == "profile edited"
