@@ -80,7 +80,7 @@ def _droppable(graph: TopicGraph, selection: Selection, calendar: Calendar, requ
 
     def hours(count: int) -> float:
         topics = kept(count)
-        labs = {lab for i in topics for lab in graph.topics[i].labs}
+        labs = {lab for i in topics for lab in graph.topics[i].labs if lab not in selection.done_labs}
         return sum(selection.hours[i] for i in topics) + request.lab_hours * len(labs)
 
     def fits(count: int) -> bool:

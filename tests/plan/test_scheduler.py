@@ -197,3 +197,12 @@ def test_a_completed_lab_is_not_planned_again_but_its_lesson_is():
     done = make_plan(request(labs_done=("mlp-lab",)))
     assert "mlp" in done.topics
     assert not any(i.lab == "mlp-lab" for w in done.weeks for i in w.items)
+
+
+def test_dropping_advice_leaves_out_the_hours_of_labs_already_done():
+    topics = (topic("a", 4, skills={"x": 2}, labs=["l1", "l2", "l3"]), topic("b", 4, skills={"y": 2}))
+    plan = make_plan(request(topics=topics, targets=(RoleSkill("x", 2, 1.0), RoleSkill("y", 2, 0.2)),
+                             hours_per_week=5, review_share=0.0, target_date=date(2026, 11, 6),
+                             labs_done=("l1", "l2", "l3")))
+    # 4 h of "a" fit the 5 h before the date once its three labs are done and not planned again.
+    assert plan.shortfall.needed_hours == 8 and plan.shortfall.droppable == ("b",)
