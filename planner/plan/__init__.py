@@ -10,8 +10,10 @@ from planner.plan.changes import plan_changes
 from planner.plan.gap import derived_levels, merge_targets, skill_gap
 from planner.plan.scheduler import make_plan
 from planner.plan.serialise import plan_from_dict, plan_to_dict, request_from_dict, request_to_dict
+from planner.plan.shortfall import MOST_HOURS_PER_WEEK
 
 __all__ = [
+    "MOST_HOURS_PER_WEEK",
     "derived_levels",
     "make_plan",
     "merge_targets",

@@ -17,7 +17,7 @@ from planner.plan.packing import Calendar, Jobs, make_jobs, pack
 from planner.plan.select import Selection
 
 PACE_STEP = 0.5  # hours a week; the pace offered is a multiple of this
-MOST_HOURS_PER_WEEK = 168.0  # every hour of the week: beyond it no pace can help
+MOST_HOURS_PER_WEEK = 100.0  # the most a profile may plan (a pace beyond it is no advice)
 
 
 def find_shortfall(graph: TopicGraph, selection: Selection, jobs: Jobs, calendar: Calendar,
@@ -25,7 +25,7 @@ def find_shortfall(graph: TopicGraph, selection: Selection, jobs: Jobs, calendar
     """Return the shortfall of a plan whose work ends after `request.target_date`.
 
     `hours_per_week_needed` is the smallest multiple of half an hour, above the current pace and
-    at most 168, at which the same topics end by the date (`math.inf` when none does).
+    at most `MOST_HOURS_PER_WEEK`, at which the same topics end by the date (`math.inf` when none does).
     `droppable` lists, in drop order, the least valuable optional topics whose dropping lets the
     rest end by the date at the current pace; it is empty when only dropping everything would."""
     target = request.target_date

@@ -26,6 +26,7 @@ from planner.core.models import (
 )
 from planner.db import profiles, repository
 from planner.plan import (
+    MOST_HOURS_PER_WEEK,
     derived_levels,
     make_plan,
     merge_targets,
@@ -38,7 +39,7 @@ from planner.plan import (
 from planner.services.files import write_atomically
 
 DEFAULT_PROFILE_NAME = "Me"
-MAX_HOURS_PER_WEEK = 100.0
+MAX_HOURS_PER_WEEK = MOST_HOURS_PER_WEEK  # one limit for the profile and the shortfall's advice
 MAX_REVIEW_SHARE = 0.5
 PLANS_KEPT = 100  # per profile, newest first
 MAX_PLAN_WEEKS = 520  # ten years: beyond that a plan is not a plan

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from planner.core.models import PlanItemKind, Profile, TopicStatus
+from planner.core.models import PlanItemKind, Profile, Shortfall, TopicStatus
 from planner.ui.pages.profile import ProfileDialog, ProfileWizard
 
 
@@ -129,7 +130,7 @@ def test_profile_without_a_role_is_asked_to_set_up(qtbot, window):
     assert page.plan is None
     assert "Set up your profile" in page.banner.text.text()
     today = window.page("today")
-    assert today.setup.isVisible() is False or today.setup.text() == "Set up profile…"
+    assert today.setup.isVisibleTo(today) and today.setup.text() == "Set up profile…"
 
 
 def test_today_shows_the_next_item_and_marking_it_done_moves_on(qtbot, window):
@@ -188,3 +189,13 @@ def test_saving_the_profile_page_remakes_the_plan_and_says_why(qtbot, window):
     assert len(page.plan.weeks) < weeks_before  # more hours a week: fewer weeks
     history = window.lodestar.plan_history(window.profile.id)
     assert history[0][2] == "profile edited"
+
+
+def test_a_date_no_pace_can_meet_offers_no_pace(qtbot, window):
+    set_up(window, target_date=date.today() + timedelta(days=60))
+    window.show_page("plan")
+    page = window.page("plan")
+    hopeless = replace(page.plan, shortfall=Shortfall(500, 40, math.inf))
+    page._shortfall(hopeless)
+    assert "No pace up to 100 h a week would meet it" in page.banner.text.text()
+    assert page.banner.first.isHidden() and page.banner.second.isHidden()  # no button offers one

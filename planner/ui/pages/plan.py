@@ -7,6 +7,7 @@ moved. When the date cannot be met, the banner says by how much and offers the t
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,7 @@ from planner.core.models import (
     TopicStatus,
 )
 from planner.services import Lodestar
+from planner.services.study import MAX_HOURS_PER_WEEK
 from planner.ui.widgets.skill_gap import LEGEND, SkillGapChart
 from planner.ui.widgets.timeline import PlanTimeline, progress_text
 
@@ -238,8 +240,13 @@ class StudyPlanPage(QWidget):
         s = plan.shortfall
         text = (f"The target date {plan.target_date:%d %b %Y} cannot be met: the plan needs "
                 f"{s.needed_hours:g} h but {s.available_hours:g} h fit before it "
-                f"({s.missing_hours:g} h missing). {s.hours_per_week_needed:g} h a week would meet it")
-        actions = [(f"Study {s.hours_per_week_needed:g} h a week", self._raise_hours)]
+                f"({s.missing_hours:g} h missing). ")
+        actions = []
+        if math.isfinite(s.hours_per_week_needed):
+            text += f"{s.hours_per_week_needed:g} h a week would meet it"
+            actions.append((f"Study {s.hours_per_week_needed:g} h a week", self._raise_hours))
+        else:
+            text += f"No pace up to {MAX_HOURS_PER_WEEK:g} h a week would meet it"
         if s.droppable:
             titles = {t.slug: t.title for t in self.lodestar.topics()}
             names = [titles.get(t, t) for t in s.droppable]
@@ -290,7 +297,11 @@ class StudyPlanPage(QWidget):
         if self.plan is None or self.plan.shortfall is None:
             return
         hours = self.plan.shortfall.hours_per_week_needed
-        self.profile = self.lodestar.save_profile(replace(self.profile, hours_per_week=hours))
+        try:
+            self.profile = self.lodestar.save_profile(replace(self.profile, hours_per_week=hours))
+        except PlanError as exc:
+            self.banner.say(f"The hours were not changed: {exc}", "warn")
+            return
         self.replan_now(f"hours per week raised to {hours:g}")
 
     def _drop_optional(self) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from planner.core.errors import LodestarError, PlanError
 from planner.core.models import WEEKDAYS, Profile, Role, Skill
 from planner.services import Lodestar
+from planner.services.study import MAX_HOURS_PER_WEEK, MAX_REVIEW_SHARE
 
 NO_LEVEL = "Not met yet"
 SECTIONS = ("About you", "Your skills", "Your time")
@@ -143,7 +144,7 @@ class ProfileForm(QWidget):
     def _time(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.hours = QDoubleSpinBox(objectName="hoursPerWeek", minimum=0, maximum=100,
+        self.hours = QDoubleSpinBox(objectName="hoursPerWeek", minimum=0, maximum=MAX_HOURS_PER_WEEK,
                                     singleStep=0.5, decimals=1, suffix=" h a week")
         self._row(form, "&Hours per week", "hours_per_week", self.hours)
         days = QWidget()
@@ -165,7 +166,8 @@ class ProfileForm(QWidget):
         trow.addWidget(self.has_target)
         trow.addWidget(self.target, 1)
         self._row(form, "&Target date", "target_date", target)
-        self.review = QSpinBox(objectName="reviewShare", minimum=0, maximum=50, suffix=" %")
+        self.review = QSpinBox(objectName="reviewShare", minimum=0,
+                               maximum=round(100 * MAX_REVIEW_SHARE), suffix=" %")
         self.review.setToolTip("Share of each week kept for reviewing what you learnt")
         self._row(form, "&Reviews", "review_share", self.review)
         self.day_end = QTimeEdit(objectName="dayBoundary", displayFormat="HH:mm")
