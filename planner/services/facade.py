@@ -36,7 +36,7 @@ from planner.core.models import (
     Track,
     UpcomingDeadline,
 )
-from planner.db import labruns, migrate, profiles, repository, search
+from planner.db import labruns, migrate, repository, search
 from planner.db.engine import library_versions, make_engine, session_factory, sqlite_path
 from planner.db.sync import apply_pack, stored_fingerprint
 from planner.services.backup import Backups
@@ -308,13 +308,13 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         from planner.labs.catalogue import LABS, LabStanding  # here: the app's start-up skips it
 
         with self._session() as session:
-            runs = labruns.profile_runs(session, profile_id)
-            done = profiles.completed_labs(session, profile_id)
+            runs = labruns.profile_runs(session, profile_id)  # newest first
         standings = {}
         for info in LABS:
             mine = [run for run in runs if run.lab == info.slug]
+            completed = [run.finished_at or run.started_at for run in mine if run.completes_lab]
             standings[info.slug] = LabStanding(mine[0] if mine else None, tuple(info.best(mine)),
-                                               done.get(info.slug))
+                                               min(completed, default=None))
         return standings
 
     def lab_run(self, run_id: int) -> LabRun:

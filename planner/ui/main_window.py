@@ -237,11 +237,10 @@ class MainWindow(QMainWindow):
             page.refresh()
 
 
-    def lab_finished(self, run: LabRun) -> None:
-        """A run that reached its lab's target completes the lab for the profile: re-plan."""
-        if run.completes_lab:
-            self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
-            self.replan(f"lab {run.lab} completed")
+    def lab_completed(self, run: LabRun) -> None:
+        """A run completed its lab for the profile (the first to): re-plan without it."""
+        self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
+        self.replan(f"lab {run.lab} completed")
 
     def open_lab(self, slug: str) -> LabsPage:
         """Go to the Labs page with `slug` selected (a lesson's lab button)."""

@@ -93,7 +93,7 @@ def labs_page(window: MainWindow) -> QWidget:
 
     page = LabsPage(window.lodestar, window.profile.id)
     page.topic_link.connect(window.open_topic)
-    page.run_finished.connect(window.lab_finished)
+    page.lab_completed.connect(window.lab_completed)
     return page
 
 

@@ -370,3 +370,23 @@ def test_switching_labs_draws_the_new_labs_newest_run(qtbot, lodestar):
     assert set(history.plots.curves) == {"train/loss"} and history.plots.points("train/loss") == 10
     history.show_lab("vae")  # no runs
     assert history.selected_ids() == [] and history.plots.curves == {}
+
+
+def test_only_the_run_that_first_completes_a_lab_re_plans(qtbot, window):
+    from types import SimpleNamespace
+
+    page = window.open_lab("cnn")
+    completed = []
+    page.lab_completed.connect(completed.append)
+    lodestar, me = window.lodestar, window.profile.id
+    ids = []
+    for reached in (False, True, True):
+        run = lodestar.start_lab_run("cnn", {}, me)
+        run = lodestar.finish_lab_run(run.id, LabRunStatus.FINISHED,
+                                      summary={"target_reached": reached})
+        ids.append(run.id)
+        page.recorder = SimpleNamespace(run=run, flush=lambda: None)  # as a worker's end leaves them
+        page.runner = SimpleNamespace(close=lambda wait=True: None, exited=lambda: True,
+                                      wait_exit=lambda: None)
+        page._ended()
+    assert [run.id for run in completed] == [ids[1]]

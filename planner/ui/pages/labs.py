@@ -48,7 +48,7 @@ STARTING_COLLECTION_MS = 100  # after Start, once "Starting…" is on screen
 
 
 class LabsPage(QWidget):
-    run_finished = Signal(object)  # the LabRun as recorded
+    lab_completed = Signal(object)  # the LabRun that completed its lab for the profile, first
     topic_link = Signal(str)  # a topic the learner clicked in the header
 
     def __init__(self, lodestar: Lodestar, profile_id: int, parent: QWidget | None = None):
@@ -418,9 +418,12 @@ class LabsPage(QWidget):
         gc.collect()  # what the run made and dropped (not the frozen heap: ~5 ms, not ~120)
         gc.freeze()
         self._running(False)
+        before = self.standings.get(self.info.slug)
         self.refresh(content=False)
         self.history.show_lab(self.info.slug)
-        self.run_finished.emit(self.recorder.run)
+        run = self.recorder.run
+        if run.completes_lab and (before is None or before.done_at is None):
+            self.lab_completed.emit(run)  # a lab done before changes nothing in the plan
 
     def _running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
