@@ -147,6 +147,7 @@ def test_the_page_follows_a_dark_palette(synced, ada, page, monkeypatch):
     try:
         QApplication.processEvents()
         assert view.heatmap.shades()[0].name() == DARK_SHADES[0]
+        assert DARK_SHADES[0] in view.swatches[0].styleSheet()  # the legend follows too
     finally:
         monkeypatch.setenv("LODESTAR_THEME", "light")
         theme.apply(app)

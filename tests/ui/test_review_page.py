@@ -119,3 +119,22 @@ def test_a_learner_with_no_started_lesson_is_told_how_cards_arrive(qtbot, synced
     assert page.message.text() == "No cards to review yet"
     assert "start it" in page.detail.text()
     assert not page.show_answer.isVisible()
+
+
+def test_grade_buttons_take_the_dark_shades_when_the_theme_changes(page, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui import theme
+    from planner.ui.pages.review import GRADE_COLOURS
+
+    app = QApplication.instance()
+    again = page.grades[ReviewGrade.AGAIN]
+    assert GRADE_COLOURS[ReviewGrade.AGAIN][False] in again.styleSheet()
+    monkeypatch.setenv("LODESTAR_THEME", "dark")
+    theme.apply(app)
+    try:
+        QApplication.processEvents()
+        assert GRADE_COLOURS[ReviewGrade.AGAIN][True] in again.styleSheet()
+    finally:
+        monkeypatch.setenv("LODESTAR_THEME", "light")
+        theme.apply(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -39,9 +39,8 @@ from planner.core.models import Profile
 from planner.core.tracking import LoggedSession, ProgressOverview, RunningTimer
 from planner.services import Lodestar
 from planner.services.progress import local_zone
-from planner.ui import theme
 from planner.ui.report import write_pdf
-from planner.ui.widgets.heatmap import DARK_SHADES, LIGHT_SHADES, YearHeatmap
+from planner.ui.widgets.heatmap import YearHeatmap
 from planner.ui.widgets.progress_charts import SkillHistoryChart, WeeklyHoursChart
 
 SESSIONS_SHOWN = 50
@@ -262,9 +261,7 @@ class ProgressPage(QWidget):
         self.overview = overview = self.lodestar.progress_overview(self.profile.id)
         self._show_streak(overview)
         self.heatmap.set_days(overview.days, overview.thresholds)
-        shades = DARK_SHADES if self._dark() else LIGHT_SHADES
-        for swatch, shade in zip(self.swatches, shades, strict=True):
-            swatch.setStyleSheet(f"background: {shade}; border-radius: 2px;")
+        self._colour_swatches()
         active = sum(1 for d in overview.days if d.events)
         hours = sum(d.minutes for d in overview.days) / 60
         self.heatmap_caption.setText(f"{active} study days and {hours:.0f} hours in the last year")
@@ -284,8 +281,15 @@ class ProgressPage(QWidget):
         self._show_sessions()
         self._show_timer(self.lodestar.running_timer(self.profile.id))
 
-    def _dark(self) -> bool:
-        return theme.is_dark(self.palette())
+    def _colour_swatches(self) -> None:
+        """The legend under the heatmap, in the heatmap's own shades for the current theme."""
+        for swatch, shade in zip(self.swatches, self.heatmap.shades(), strict=True):
+            swatch.setStyleSheet(f"background: {shade.name()}; border-radius: 2px;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "swatches"):
+            self._colour_swatches()
+        super().changeEvent(event)
 
     def _show_streak(self, overview: ProgressOverview) -> None:
         s = overview.streak

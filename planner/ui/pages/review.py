@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QElapsedTimer, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -204,6 +204,11 @@ class ReviewPage(QWidget):
                 f" border-radius: 5px; padding: 4px 8px; }}"
                 f" QPushButton:hover {{ background: palette(alternate-base); }}"
                 f" QPushButton:pressed {{ background: palette(mid); }}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "grades", None):
+            self._colour_grades()  # the edge shades differ between the light and dark themes
+        super().changeEvent(event)
 
     def _settings_row(self) -> QWidget:
         row = QWidget(objectName="reviewSettings")
