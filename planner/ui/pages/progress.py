@@ -282,8 +282,9 @@ class ProgressPage(QWidget):
         self._show_timer(self.lodestar.running_timer(self.profile.id))
 
     def _colour_swatches(self) -> None:
-        """The legend under the heatmap, in the heatmap's own shades for the current theme."""
-        for swatch, shade in zip(self.swatches, self.heatmap.shades(), strict=True):
+        """The legend under the heatmap, in its shades for this page's palette (a palette change
+        reaches the page before its children)."""
+        for swatch, shade in zip(self.swatches, self.heatmap.shades(self.palette()), strict=True):
             swatch.setStyleSheet(f"background: {shade.name()}; border-radius: 2px;")
 
     def changeEvent(self, event: QEvent) -> None:

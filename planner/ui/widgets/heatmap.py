@@ -93,8 +93,10 @@ class YearHeatmap(QWidget):
 
     # --- drawing ---------------------------------------------------------------------------
 
-    def shades(self) -> tuple[QColor, ...]:
-        return tuple(QColor(c) for c in (DARK_SHADES if theme.is_dark(self.palette()) else LIGHT_SHADES))
+    def shades(self, palette: QPalette | None = None) -> tuple[QColor, ...]:
+        """The five shades for `palette` (default: the heatmap's own)."""
+        dark = theme.is_dark(palette if palette is not None else self.palette())
+        return tuple(QColor(c) for c in (DARK_SHADES if dark else LIGHT_SHADES))
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
