@@ -59,14 +59,19 @@ def missing_cards(session: Session, profile_id: int, deck: dict[str, int]) -> di
         .where(CardRow.profile_id == profile_id).group_by(CardRow.topic_slug)).all()
     # Indices are unique and not negative, so n rows whose highest index is n - 1 are 0 … n - 1:
     # a topic is complete without reading its indices one by one.
-    complete = {slug for slug, n, top in stored if n == top + 1 and n >= deck.get(slug, 0)}
+    counts = {slug: (n, top) for slug, n, top in stored}
+    complete = {slug for slug, (n, top) in counts.items() if n == top + 1 and n >= deck.get(slug, 0)}
+    partial = [slug for slug in deck if slug in counts and slug not in complete]
+    have: dict[str, set[int]] = {slug: set() for slug in partial}
+    if partial:  # the indices of the topics that have some cards, in one query
+        for slug, index in session.execute(select(CardRow.topic_slug, CardRow.card_index).where(
+                CardRow.profile_id == profile_id, CardRow.topic_slug.in_(partial))):
+            have[slug].add(index)
     missing: dict[str, list[int]] = {}
     for slug, size in deck.items():
         if slug in complete:
             continue
-        have = set(session.scalars(select(CardRow.card_index).where(
-            CardRow.profile_id == profile_id, CardRow.topic_slug == slug)))
-        wanted = [index for index in range(size) if index not in have]
+        wanted = [index for index in range(size) if index not in have.get(slug, ())]
         if wanted:
             missing[slug] = wanted
     return missing

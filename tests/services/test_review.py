@@ -262,3 +262,20 @@ def test_due_count_over_five_thousand_cards_matches_the_schedules(lodestar, pack
     queue = lodestar.review_queue(ada, NOW, limit=5_000)
     assert len(queue) == due_count(states, NOW, BERLIN)
     assert [c.due for c in queue] == sorted(c.due for c in queue)
+
+
+def test_missing_cards_are_found_for_complete_partial_and_new_topics(lodestar):
+    from datetime import UTC, datetime
+
+    from planner.db.models import CardRow
+    from planner.db.reviews import missing_cards
+
+    me = lodestar.default_profile().id
+    stored = {"a": (0, 1, 2), "b": (0, 2), "d": (0, 1)}
+    with lodestar._session() as session:
+        session.add_all(CardRow(profile_id=me, topic_slug=slug, card_index=i, state={},
+                                due_at=datetime(2026, 1, 1, tzinfo=UTC))
+                        for slug, indices in stored.items() for i in indices)
+        session.flush()
+        deck = {"a": 3, "b": 4, "c": 2, "d": 3}  # d's lesson gained a card
+        assert missing_cards(session, me, deck) == {"b": [1, 3], "c": [0, 1], "d": [2]}
