@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints let batch migrations on SQLite find and alter them later.
 NAMING_CONVENTION = {
@@ -40,3 +40,13 @@ class UtcDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def raw_rows(session: Session, query) -> list[tuple]:
+    """The rows of `query` as the database driver gives them: plain tuples, no conversion (for
+    reads of many rows, where building result rows would cost more than the query)."""
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()

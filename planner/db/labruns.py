@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from planner.core.errors import NotFoundError
 from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus, completes_lab
 from planner.db.activity import log_activity
-from planner.db.base import utcnow
+from planner.db.base import raw_rows, utcnow
 from planner.db.models import (
     LabCurveRow,
     LabMetricRow,
@@ -153,7 +153,7 @@ def _arrays_from_rows(session: Session, run_id: int) -> dict[str, tuple[np.ndarr
         query = (select(LabMetricRow.step, LabMetricRow.value)
                  .where(LabMetricRow.run_id == run_id, LabMetricRow.name == name)
                  .order_by(LabMetricRow.step, LabMetricRow.id))
-        rows = _raw_rows(session, query)
+        rows = raw_rows(session, query)
         pairs = np.fromiter(itertools.chain.from_iterable(rows), np.float64, 2 * len(rows))
         steps, values = pairs.reshape(-1, 2).T.copy()  # two contiguous arrays
         out[name] = (steps, values)
@@ -181,19 +181,6 @@ def curve_names(session: Session, run_id: int) -> list[str]:
     following = select(func.min(m.name)).where(m.run_id == run_id, m.name > names.c.name).scalar_subquery()
     names = names.union_all(select(following).where(names.c.name.is_not(None)))
     return list(session.scalars(select(names.c.name).where(names.c.name.is_not(None))))
-
-
-def _raw_rows(session: Session, query) -> list[tuple]:
-    """`query`'s rows as the driver's plain tuples, in the session's transaction (any dialect)."""
-    compiled = query.compile(dialect=session.get_bind().dialect)
-    params = (tuple(compiled.params[key] for key in compiled.positiontup) if compiled.positional
-              else compiled.params)
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def delete_run(session: Session, run_id: int) -> None:

@@ -21,6 +21,7 @@ from planner.core.models import SkillLevel
 from planner.core.progress import SessionSource
 from planner.core.tracking import LoggedSession, RunningTimer
 from planner.db.activity import log_activity
+from planner.db.base import raw_rows
 from planner.db.models import (
     ActivityRow,
     LabRow,
@@ -147,7 +148,7 @@ def session_times(session: Session, profile_id: int, since: datetime | None = No
         .where(table.c.profile_id == profile_id, table.c.source != RUNNING)
     if since is not None:
         query = query.where(table.c.started_at >= since)
-    return [(topic, _utc(started), minutes) for topic, started, minutes in _raw(session, query)]
+    return [(topic, _utc(started), minutes) for topic, started, minutes in raw_rows(session, query)]
 
 
 def activity_log(session: Session, profile_id: int) -> list[tuple[datetime, str, float, str]]:
@@ -160,7 +161,7 @@ def activity_log(session: Session, profile_id: int) -> list[tuple[datetime, str,
     table = ActivityRow.__table__
     query = select(type_coerce(table.c.at, String), table.c.kind, table.c.minutes, table.c.subject) \
         .where(table.c.profile_id == profile_id)
-    rows = _raw(session, query)
+    rows = raw_rows(session, query)
     if rows and isinstance(rows[0][0], str):  # SQLite hands back the stored text
         parse = datetime.fromisoformat
         # "+00:00" makes fromisoformat return datetime.UTC itself, which the study-day finder's
@@ -174,20 +175,11 @@ def activity_moments(session: Session, profile_id: int) -> list[datetime]:
     needs, read from the (profile, moment) index alone."""
     table = ActivityRow.__table__
     query = select(type_coerce(table.c.at, String)).where(table.c.profile_id == profile_id)
-    rows = _raw(session, query)
+    rows = raw_rows(session, query)
     if rows and isinstance(rows[0][0], str):
         parse = datetime.fromisoformat
         return [parse(at + "+00:00") for (at,) in rows]
     return [_utc(at) for (at,) in rows]
-
-
-def _raw(session: Session, query) -> list[tuple]:
-    """The rows of `query` as the database driver gives them: plain tuples, no conversion."""
-    result = session.connection().execute(query)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
 
 
 def _utc(stored: str | datetime) -> datetime:
