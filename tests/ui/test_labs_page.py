@@ -390,3 +390,21 @@ def test_only_the_run_that_first_completes_a_lab_re_plans(qtbot, window):
                                       wait_exit=lambda: None)
         page._ended()
     assert [run.id for run in completed] == [ids[1]]
+
+
+def test_an_export_to_a_folder_that_cannot_be_written_says_so(qtbot, lodestar, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    run = lodestar.start_lab_run("cnn", {})
+    lodestar.add_lab_metrics(run.id, [(1, 1, "train/loss", 1.0)])
+    history = RunHistory(lodestar)
+    qtbot.addWidget(history)
+    history.show_lab("cnn")
+    warned = []
+    target = tmp_path / "missing-folder" / "runs.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    history._ask_path("CSV", "csv", history.export_csv)
+    history._ask_path("PNG", "png", history.export_png)
+    assert len(warned) == 2 and all("Could not write" in w for w in warned)
+    assert not target.parent.exists()

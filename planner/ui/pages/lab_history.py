@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.models import LabRun, LabRunStatus
+from planner.core.errors import LodestarError
+from planner.core.models import LabRun
 from planner.services import Lodestar
+from planner.services.files import write_atomically
 from planner.ui.widgets.live_plot import LivePlots
 
 RUN = Qt.ItemDataRole.UserRole
@@ -35,9 +38,6 @@ class RunHistory(QWidget):
         self.lodestar = lodestar
         self.lab = ""
         self.runs: list[LabRun] = []
-        # the curves of the finished runs drawn now: a run that stays selected when more are
-        # added is not read again (a 100,000-point run costs ~40 ms to read)
-        self._series: dict[int, dict] = {}
         self.table = QTableWidget(0, len(COLUMNS), objectName="runTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -105,30 +105,34 @@ class RunHistory(QWidget):
         """Draw the selected runs' curves together; each named "run N · metric"."""
         self.plots.clear()
         ids = self.selected_ids()
-        running = {r.id for r in self.runs if r.status is LabRunStatus.RUNNING}
-        series = {run_id: self._series.get(run_id) or self.lodestar.lab_run_series(run_id)
-                  for run_id in ids}
-        self._series = {run_id: curves for run_id, curves in series.items() if run_id not in running}
-        for run_id, curves in series.items():
-            for name, (steps, values) in curves.items():
+        for run_id in ids:  # an ended run's curves are read packed: well under 1 ms each
+            for name, (steps, values) in self.lodestar.lab_run_series(run_id).items():
                 self.plots.add_many(f"run {run_id} · {name}" if len(ids) > 1 else name, steps, values)
         self.plots.redraw()
 
     def export_csv(self, path: Path) -> int:
         """The selected runs' metrics as rows of run, name, step, epoch, value; returns the rows."""
         rows = 0
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["run", "metric", "step", "epoch", "value"])
-            for run_id in self.selected_ids():
-                for name, points in self.lodestar.lab_run_metrics(run_id).items():
-                    for p in points:
-                        writer.writerow([run_id, name, p.step, p.epoch, repr(p.value)])
-                        rows += 1
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(["run", "metric", "step", "epoch", "value"])
+        for run_id in self.selected_ids():
+            for name, points in self.lodestar.lab_run_metrics(run_id).items():
+                for p in points:
+                    writer.writerow([run_id, name, p.step, p.epoch, repr(p.value)])
+                    rows += 1
+        write_atomically(path, text.getvalue())  # whole or not at all
         return rows
 
     def export_png(self, path: Path) -> bool:
-        return self.plots.grab().save(str(path))
+        """The plots as drawn now, as a PNG written whole or not at all."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not self.plots.grab().save(buffer, "PNG"):
+            return False
+        write_atomically(path, bytes(data))
+        return True
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -140,7 +144,6 @@ class RunHistory(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             for run_id in ids:
                 self.lodestar.delete_lab_run(run_id)
-                self._series.pop(run_id, None)
             self.show_lab(self.lab)
 
     def _ask_path(self, kind: str, suffix: str, save) -> None:
@@ -148,5 +151,12 @@ class RunHistory(QWidget):
             return
         path, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", f"{self.lab}-runs.{suffix}",
                                               f"{kind} (*.{suffix})")
-        if path:
-            save(Path(path))
+        if not path:
+            return
+        try:
+            written = save(Path(path))
+        except LodestarError as exc:
+            QMessageBox.warning(self, f"Export {kind}", str(exc))
+            return
+        if written is False:
+            QMessageBox.warning(self, f"Export {kind}", f"Could not write {path}.")
