@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.core.events import Finished, Metric
 from planner.labs import LabRunner, lab_info, with_settings
+from planner.labs.devices import worker_threads
 
 
 def through_runner(lab: str, cfg, threads: int) -> tuple[float, int]:
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--bare-seconds", type=float, help="time only the in-process loop")
     args = parser.parse_args()
-    threads = max(1, (os.cpu_count() or 2) - 1)
+    threads = worker_threads()
     cfg = with_settings(lab_info(args.lab).config(), {"epochs": str(args.epochs)})
     if args.bare_seconds:
         seconds, steps = in_process(args.lab, cfg, threads, args.bare_seconds)

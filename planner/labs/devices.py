@@ -7,12 +7,17 @@ from __future__ import annotations
 import os
 
 
+def worker_threads() -> int:
+    """The threads a lab's worker trains with: every core but one, which the app keeps."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 def available() -> list[tuple[str, str]]:
     """(device, label) pairs, CPU first: every CUDA GPU this PyTorch build can use, then Apple's
     MPS where present."""
     import torch
 
-    threads = max(1, (os.cpu_count() or 2) - 1)  # what the worker gives a lab (worker.run)
+    threads = worker_threads()
     devices = [("cpu", f"CPU ({threads} thread{'s' if threads > 1 else ''})")]
     if torch.cuda.is_available():
         for index in range(torch.cuda.device_count()):

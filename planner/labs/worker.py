@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.events import Checkpoint, Failed, Finished, Metric, Started
+from planner.labs.devices import worker_threads
 
 FLUSH_SECONDS = 0.05
 
@@ -66,7 +67,7 @@ def run(lab: str, config: dict, device: str, queue, stop, running, checkpoint_di
     try:
         import torch
 
-        count = threads or max(1, (os.cpu_count() or 2) - 1)
+        count = threads or worker_threads()
         torch.set_num_threads(count)
         with contextlib.suppress(RuntimeError):  # already set: only possible before any parallel work
             torch.set_num_interop_threads(1)

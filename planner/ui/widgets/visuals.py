@@ -84,7 +84,6 @@ class VisualPanel(QTabWidget):
         follow_palette(self)
         self.setObjectName("labVisuals")
         self.views: dict[str, QWidget] = {}
-        self.latest: dict[str, Visual] = {}
         self._dirty: dict[str, Visual] = {}
         self.currentChanged.connect(lambda _index: self.redraw(new_views=0))
         for name in ("viridis", "CET-L1"):
@@ -96,14 +95,12 @@ class VisualPanel(QTabWidget):
             self.removeTab(0)
             widget.deleteLater()
         self.views.clear()
-        self.latest.clear()
         self._dirty.clear()
 
     def show_visual(self, visual: Visual) -> None:
         # one tab per picture: a GAN's "samples after epoch N" all land in the same tab
         fixed = visual.kind in ("text", "confusion", "heatmap")
         key = visual.kind if fixed else visual.name.split(" after")[0]
-        self.latest[key] = visual
         self._dirty[key] = visual
 
     @property
