@@ -114,17 +114,13 @@ def user_row_count(session: Session) -> int:
     return count
 
 
-def lone_profile(session: Session) -> tuple[int, str, str | None] | None:
-    """(id, name, target role) of the only user row when it is a profile with nothing else."""
-    if user_row_count(session) != 1:
+def lone_profile(session: Session, held: int) -> tuple[int, str, str | None] | None:
+    """(id, name, target role) of the only user row, given `held` (`user_row_count`), when it
+    is a profile with nothing else."""
+    if held != 1:
         return None
     row = session.execute(select(ProfileRow.id, ProfileRow.name, ProfileRow.target_role)).first()
     return None if row is None else (row[0], row[1], row[2])
-
-
-def delete_profile(session: Session, profile_id: int) -> None:
-    session.delete(session.get(ProfileRow, profile_id))
-    session.flush()
 
 
 # --- validating and restoring ------------------------------------------------------------------

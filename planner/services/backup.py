@@ -16,12 +16,13 @@ from pathlib import Path
 from planner.core.errors import LodestarError
 from planner.core.imports import ImportResult
 from planner.db import backup as store
+from planner.db import profiles
 from planner.db.base import utcnow
 from planner.services.files import write_atomically
+from planner.services.study import DEFAULT_PROFILE_NAME
 
 FORMAT = "lodestar-backup"
 VERSION = 1
-BLANK_PROFILE = "Me"  # the profile the app makes on first use (planner.services.study)
 
 
 def backup_json(document: dict) -> str:
@@ -65,9 +66,10 @@ class Backups:
         tables = store.validate(_document(Path(path)).get("tables"))
         with self._session() as session:
             held = store.user_row_count(session)
-            lone = store.lone_profile(session)
-            if lone is not None and lone[1] == BLANK_PROFILE and lone[2] is None:
-                store.delete_profile(session, lone[0])
+            lone = store.lone_profile(session, held)
+            if lone is not None and lone[1] == DEFAULT_PROFILE_NAME and lone[2] is None:
+                profiles.delete_profile(session, lone[0])
+                session.flush()
             elif held:
                 raise LodestarError(
                     f"This database already holds a learner's data ({held} records), and a backup "
