@@ -300,6 +300,11 @@ class PlanItemKind(StrEnum):
     LAB = "lab"
     REVIEW = "review"
 
+    @property
+    def label(self) -> str:
+        """"Lesson", "Lab", "Review": as a plan's items are headed."""
+        return self.value.capitalize()
+
 
 @dataclass(frozen=True)
 class PlanItem:

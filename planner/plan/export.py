@@ -12,7 +12,6 @@ from planner.core.models import PlanItem, PlanItemKind, PlanWeek, StudyPlan
 # Month names are spelt out here rather than taken from the locale, so a file reads the same
 # wherever it was written.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-KIND_LABEL = {PlanItemKind.LESSON: "Lesson", PlanItemKind.LAB: "Lab", PlanItemKind.REVIEW: "Review"}
 
 
 def plan_markdown(plan: StudyPlan, *, profile_name: str, titles: Mapping[str, str] | None = None) -> str:
@@ -143,7 +142,7 @@ def _label(item: PlanItem, titles: Mapping[str, str]) -> str:
     key = item.lab if item.kind is PlanItemKind.LAB else item.topic
     name = titles.get(key or "", item.title)
     part = f", part {item.part} of {item.parts}" if item.parts > 1 else ""
-    return f"{KIND_LABEL[item.kind]}: {name}{part}"
+    return f"{item.kind.label}: {name}{part}"
 
 
 def _week_span(week: PlanWeek) -> str:

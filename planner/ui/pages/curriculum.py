@@ -276,7 +276,7 @@ class CurriculumPage(QWidget):
             self.lesson.verticalScrollBar().setValue(scroll)
 
     def _context_html(self, topic: Topic) -> str:
-        titles = {t.slug: t.title for t in self.lodestar.topics()}
+        titles = self.lodestar.topic_titles()
         parts = [f"<p><i>{html.escape(topic.summary)}</i></p>"]
         if topic.prerequisites:
             links = ", ".join(f'<a href="topic:{p}">{html.escape(titles.get(p, p))}</a>'

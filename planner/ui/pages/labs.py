@@ -190,7 +190,7 @@ class LabsPage(QWidget):
         """The selected lab's description, data, target and topics (content: read on selection)."""
         slug = self.info.slug
         lab = next((x for x in self.lodestar.labs() if x.slug == slug), None)
-        titles = {t.slug: t.title for t in self.lodestar.topics()}
+        titles = self.lodestar.topic_titles()
         links = ", ".join(f'<a href="topic:{t}">{html.escape(titles.get(t, t))}</a>'
                           for t in (lab.topics if lab else ()))
         return (f"<h2>{html.escape(self.info.title)}</h2><p>{html.escape(lab.summary if lab else '')}</p>"

@@ -207,7 +207,7 @@ class StudyPlanPage(QWidget):
 
     def _show(self, plan: StudyPlan, today: date) -> None:
         self.plan = plan
-        titles = {t.slug: t.title for t in self.lodestar.topics()}
+        titles = self.lodestar.topic_titles()
         states = self.lodestar.topic_states(self.profile.id)
         self.timeline.show_plan(plan, self.lodestar.past_weeks(self.profile.id, today),
                                 states, titles, today)
@@ -248,7 +248,7 @@ class StudyPlanPage(QWidget):
         else:
             text += f"No pace up to {MAX_HOURS_PER_WEEK:g} h a week would meet it"
         if s.droppable:
-            titles = {t.slug: t.title for t in self.lodestar.topics()}
+            titles = self.lodestar.topic_titles()
             names = [titles.get(t, t) for t in s.droppable]
             more = f" and {len(names) - DROPS_SHOWN} more" if len(names) > DROPS_SHOWN else ""
             text += (f", or dropping {len(names)} optional topic{'s' if len(names) > 1 else ''}: "
@@ -308,7 +308,7 @@ class StudyPlanPage(QWidget):
         if self.plan is None or self.plan.shortfall is None:
             return
         drop = self.plan.shortfall.droppable
-        titles = {t.slug: t.title for t in self.lodestar.topics()}
+        titles = self.lodestar.topic_titles()
         answer = QMessageBox.question(
             self, "Drop optional topics?",
             "Mark these topics skipped so the plan meets the target date?\n\n"

@@ -40,7 +40,7 @@ from planner.core.tracking import LoggedSession, ProgressOverview, RunningTimer
 from planner.services import Lodestar
 from planner.services.progress import local_zone
 from planner.ui.report import write_pdf
-from planner.ui.widgets.heatmap import YearHeatmap
+from planner.ui.widgets.heatmap import YearHeatmap, duration_text
 from planner.ui.widgets.progress_charts import SkillHistoryChart, WeeklyHoursChart
 
 SESSIONS_SHOWN = 50
@@ -49,11 +49,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 TOTALS = (("Hours studied", lambda t: f"{t.hours:.1f}"), ("Study days", lambda t: str(t.study_days)),
           ("Topics done", lambda t: str(t.topics_done)), ("Labs finished", lambda t: str(t.labs_finished)),
           ("Readings finished", lambda t: str(t.readings_read)), ("Cards reviewed", lambda t: str(t.reviews)))
-
-
-def duration_text(minutes: float) -> str:
-    hours, rest = divmod(round(minutes), 60)
-    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
 class LogTimeDialog(QDialog):

@@ -3,6 +3,8 @@ the report of a BibTeX import."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -199,8 +201,8 @@ class ImportReportDialog(QDialog):
     def __init__(self, result: ReadingImport, parent: QWidget | None = None):
         super().__init__(parent, objectName="importReport")
         self.setWindowTitle("BibTeX import")
-        self.summary = QLabel(f"<b>{result.source}</b><br>{result.summary}", wordWrap=True,
-                              objectName="importSummary")
+        self.summary = QLabel(f"<b>{html.escape(result.source)}</b><br>{html.escape(result.summary)}",
+                              wordWrap=True, objectName="importSummary")
         self.problems = QListWidget(objectName="importProblems")
         self.problems.setWordWrap(True)
         for problem in result.problems:

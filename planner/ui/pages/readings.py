@@ -296,11 +296,7 @@ class ReadingsPage(QWidget):
 
     def _reading_saved(self, reading) -> None:
         self.refresh()
-        if not self.select(reading.slug):  # hidden by the filter: show everything
-            self.filter.clear()
-            self.status_filter.setCurrentIndex(0)
-            self.kind_filter.setCurrentIndex(0)
-            self.select(reading.slug)
+        self.show_reading(reading.slug)
         self.say(f"Saved “{reading.title}”.")
 
     def delete_selected(self, confirm: bool = True) -> int:

@@ -192,7 +192,7 @@ class TodayPage(QWidget):
         self.resume.setVisible(self._resume_target is not None)
 
     def _titles(self) -> dict[str, str]:
-        return {t.slug: t.title for t in self.lodestar.topics()}
+        return self.lodestar.topic_titles()
 
     def _resume(self) -> None:
         if self._resume_target is not None:

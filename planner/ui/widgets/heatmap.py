@@ -26,12 +26,17 @@ LABEL_WIDTH = 34  # weekday names on the left
 HEADER = 18  # month names above
 
 
+def duration_text(minutes: float) -> str:
+    """Time studied as people say it: "45 min", "1 h 05 min"."""
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
 def day_text(total: DayTotal) -> str:
     """What hovering a day says: "Tue 3 Mar 2026 · 45 min"."""
     when = f"{total.day:%a} {total.day.day} {total.day:%b %Y}"
     if total.minutes > 0:
-        hours, minutes = divmod(round(total.minutes), 60)
-        spent = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        spent = duration_text(total.minutes)
     elif total.events:
         spent = f"{total.events} activit{'ies' if total.events != 1 else 'y'}, no time recorded"
     else:

@@ -24,7 +24,8 @@ LINE_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2"
                 "#ff9da7", "#9c755f", "#bab0ac")
 
 
-def _style_axes(plot: pg.PlotItem, palette: QPalette) -> None:
+def style_axes(plot: pg.PlotItem, palette: QPalette) -> None:
+    """Axis text and lines in the palette's colours (called again on a theme change)."""
     dark = theme.is_dark(palette)
     text = palette.color(QPalette.ColorRole.Text)
     for side in ("left", "bottom"):
@@ -33,7 +34,8 @@ def _style_axes(plot: pg.PlotItem, palette: QPalette) -> None:
         axis.setPen(pg.mkPen(text.darker(150) if dark else text.lighter(250)))
 
 
-def _quiet(plot: pg.PlotItem) -> None:
+def quiet(plot: pg.PlotItem) -> None:
+    """A chart to read, not to explore: no menu, no buttons, no panning or zooming."""
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
@@ -47,7 +49,7 @@ class WeeklyHoursChart(pg.PlotWidget):
         self.setObjectName("weeklyHoursChart")
         self.weeks: tuple[WeekHours, ...] = ()
         plot = self.getPlotItem()
-        _quiet(plot)
+        quiet(plot)
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setLabel("left", "hours")
         self._planned = pg.BarGraphItem(x=[], height=[], width=0.38)
@@ -82,7 +84,7 @@ class WeeklyHoursChart(pg.PlotWidget):
 
     def _recolour(self) -> None:
         dark = theme.is_dark(self.palette())
-        _style_axes(self.getPlotItem(), self.palette())
+        style_axes(self.getPlotItem(), self.palette())
         self._planned.setOpts(brush=pg.mkBrush(QColor("#5a6375" if dark else "#aab4c8")),
                               pen=pg.mkPen(None))
         self._done.setOpts(brush=pg.mkBrush(theme.ACCENT), pen=pg.mkPen(None))
@@ -111,14 +113,14 @@ class SkillHistoryChart(pg.PlotWidget):
         super().__init__(parent, background=None, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
         self.setObjectName("skillHistoryChart")
         plot = self.getPlotItem()
-        _quiet(plot)
+        quiet(plot)
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setLabel("left", "level")
         plot.getAxis("left").setTicks([[(v, str(v)) for v in range(6)]])
         self.curves: dict[str, pg.PlotCurveItem] = {}
         self.lines: tuple[SkillLine, ...] = ()
         self.setMinimumHeight(180)
-        _style_axes(plot, self.palette())
+        style_axes(plot, self.palette())
 
     def set_history(self, points: Sequence[SkillPoint], lines: Sequence[SkillLine], today: date,
                     first: date | None = None) -> None:
@@ -167,5 +169,5 @@ class SkillHistoryChart(pg.PlotWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "curves"):
-            _style_axes(self.getPlotItem(), self.palette())
+            style_axes(self.getPlotItem(), self.palette())
         super().changeEvent(event)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from planner.core.models import SkillGap
 from planner.ui import theme
+from planner.ui.widgets.progress_charts import quiet, style_axes
 
 ROW = 22  # pixels per skill
 LEGEND = "Pale bar: the role's target · blue: your level · green: target reached"
@@ -29,9 +30,7 @@ class SkillGapChart(pg.PlotWidget):
         self.gaps: tuple[SkillGap, ...] = ()
         self.names: dict[str, str] = {}
         item = self.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.setMouseEnabled(x=False, y=False)
+        quiet(item)
         item.showGrid(x=True, y=False, alpha=0.25)
         item.getViewBox().invertY(True)
         item.setLabel("bottom", "level")
@@ -69,11 +68,7 @@ class SkillGapChart(pg.PlotWidget):
         dark = theme.is_dark(self.palette())
         self._colours = (QColor("#3a4150" if dark else "#d5dbe6"), QColor("#3fae6a"),
                          theme.ACCENT)
-        text = self.palette().color(QPalette.ColorRole.Text)
-        for side in ("left", "bottom"):
-            axis = self.getPlotItem().getAxis(side)
-            axis.setTextPen(text)
-            axis.setPen(pg.mkPen(text.darker(150) if dark else text.lighter(250)))
+        style_axes(self.getPlotItem(), self.palette())
         self._target.setOpts(brush=pg.mkBrush(self._colours[0]), pen=pg.mkPen(None))
         self._current.setOpts(brushes=self._brushes(), pen=pg.mkPen(None))
 

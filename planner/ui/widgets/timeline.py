@@ -23,7 +23,6 @@ from planner.core.models import (
 )
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("topic" | "lab", slug) or None
-KIND_LABEL = {PlanItemKind.LESSON: "Lesson", PlanItemKind.LAB: "Lab", PlanItemKind.REVIEW: "Review"}
 REVIEW_TEXT = "Review · self-check cards of topics studied"
 STATUS_MARK = {TopicStatus.DONE: "✓ done", TopicStatus.IN_PROGRESS: "in progress",
                TopicStatus.SKIPPED: "skipped", TopicStatus.NOT_STARTED: ""}
@@ -41,7 +40,7 @@ def item_text(item: PlanItem) -> str:
     if item.kind is PlanItemKind.REVIEW:
         return REVIEW_TEXT
     part = f" (part {item.part} of {item.parts})" if item.parts > 1 else ""
-    return f"{KIND_LABEL[item.kind]} · {item.title}{part}"
+    return f"{item.kind.label} · {item.title}{part}"
 
 
 def progress_text(progress: PlanProgress) -> str:
