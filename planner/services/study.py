@@ -249,8 +249,7 @@ class StudyPlans:
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
             states = profiles.topic_state_times(session, profile_id)
-            stored = [(profiles.stored_plan(session, pid)[1], when)
-                      for pid, when, _ in reversed(profiles.plans(session, profile_id))]
+            stored = profiles.plan_documents(session, profile_id, limit=PLANS_KEPT)
             labs = profiles.completed_labs(session, profile_id)
         start = profile.start_date or today
         weeks = max(0, (today - start).days // 7)
