@@ -36,6 +36,7 @@ from planner.plan import (
     request_to_dict,
     skill_gap,
 )
+from planner.progress.review import HIGHEST_RETENTION, LOWEST_RETENTION
 from planner.services.files import write_atomically
 
 DEFAULT_PROFILE_NAME = "Me"
@@ -94,9 +95,10 @@ class StudyPlans:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", draft.day_boundary or ""):
             raise PlanError(f"The day ends at a time like 04:00, not {draft.day_boundary!r}.",
                             "day_boundary")
-        if not 0.7 < draft.desired_retention <= 0.99:
-            raise PlanError("Desired retention must be above 0.7 and at most 0.99 "
-                            f"(not {draft.desired_retention:g}).", "desired_retention")
+        if not LOWEST_RETENTION < draft.desired_retention <= HIGHEST_RETENTION:
+            raise PlanError(f"Desired retention must be above {LOWEST_RETENTION:g} and at most "
+                            f"{HIGHEST_RETENTION:g} (not {draft.desired_retention:g}).",
+                            "desired_retention")
         for skill, level in draft.skills.items():
             if skill not in skills:
                 raise PlanError(f"There is no skill {skill!r}.", "skills")
