@@ -41,6 +41,7 @@ def plan_page(window: MainWindow) -> QWidget:
     page.open_lab.connect(window.open_lab)
     page.edit_profile.connect(window.profiles.edit)
     page.plan_changed.connect(lambda _update: window.refresh_page("today"))
+    page.topic_marked.connect(lambda _slug, _status: window.refresh_page("curriculum"))
     return page
 
 

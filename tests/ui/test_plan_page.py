@@ -84,6 +84,10 @@ def test_marking_done_replans_and_shows_what_moved(qtbot, window):
     window.show_page("plan")
     page = window.page("plan")
     first = page.plan.topics[0]
+    lessons = window.page("curriculum")  # built before, showing the topic as not started
+    lessons.show_topic(first)
+    qtbot.wait(50)  # its first, deferred render
+    assert lessons.status.currentData() == TopicStatus.NOT_STARTED.value
     page.timeline.setCurrentItem(page.timeline.current_week.child(0))
     with qtbot.waitSignal(page.plan_changed) as changed:
         page.actions_["done"].trigger()
@@ -92,6 +96,7 @@ def test_marking_done_replans_and_shows_what_moved(qtbot, window):
     assert window.lodestar.topic_states(profile.id)[first] is TopicStatus.DONE
     assert page.banner.isVisible() and "moved" in page.banner.text.text()
     assert page.progress.value() > 0
+    qtbot.waitUntil(lambda: lessons.status.currentData() == TopicStatus.DONE.value)  # the lesson follows
 
 
 def test_unmeetable_date_offers_more_hours_and_applies_them(qtbot, window):

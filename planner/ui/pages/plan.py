@@ -100,6 +100,7 @@ class StudyPlanPage(QWidget):
     open_lab = Signal(str)
     edit_profile = Signal()
     plan_changed = Signal(object)  # PlanUpdate
+    topic_marked = Signal(str, object)  # topic slug, TopicStatus (set here, from the timeline)
 
     def __init__(self, lodestar: Lodestar, profile: Profile, parent: QWidget | None = None):
         super().__init__(parent)
@@ -291,6 +292,7 @@ class StudyPlanPage(QWidget):
     def mark(self, topic: str, status: TopicStatus) -> PlanUpdate | None:
         """Set a topic's state and re-plan."""
         self.lodestar.set_topic_state(self.profile.id, topic, status)
+        self.topic_marked.emit(topic, status)
         return self.replan_now(f"{topic} marked {status.label.lower()}")
 
     def _raise_hours(self) -> None:
