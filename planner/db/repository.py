@@ -14,10 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from planner.core.errors import NotFoundError
 from planner.core.models import (
     Card,
-    ConferenceEdition,
-    ConferenceSeries,
     ContentCounts,
-    Deadline,
     DeadlineKind,
     Difficulty,
     Lab,
@@ -201,28 +198,6 @@ def labs(session: Session) -> list[Lab]:
     for lab_slug, topic_slug in links:
         topics_of.setdefault(lab_slug, []).append(topic_slug)
     return [Lab(r.slug, r.title, r.summary, tuple(topics_of.get(r.slug, ()))) for r in rows]
-
-
-def conference_series(session: Session) -> list[ConferenceSeries]:
-    rows = session.scalars(
-        select(ConferenceSeriesRow).where(ConferenceSeriesRow.archived.is_(False))
-        .order_by(ConferenceSeriesRow.title)
-        .options(selectinload(ConferenceSeriesRow.editions)
-                 .selectinload(ConferenceEditionRow.deadlines)))
-    return [
-        ConferenceSeries(
-            slug=r.slug, title=r.title, description=r.description, field=r.field,
-            ccf_rank=r.ccf_rank, core_rank=r.core_rank, thcpl_rank=r.thcpl_rank, dblp=r.dblp,
-            editions=tuple(
-                ConferenceEdition(
-                    slug=e.slug, series=r.slug, year=e.year, link=e.link, timezone=e.timezone,
-                    dates=e.dates, place=e.place,
-                    deadlines=tuple(Deadline(DeadlineKind(d.kind), d.due_at, d.comment)
-                                    for d in e.deadlines))
-                for e in r.editions),
-        )
-        for r in rows
-    ]
 
 
 def upcoming_deadlines(session: Session, after: datetime, limit: int = 20) -> list[UpcomingDeadline]:

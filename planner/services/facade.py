@@ -19,7 +19,6 @@ from planner.content.lesson import as_image, formula_key
 from planner.core.errors import LodestarError, NotADatabaseError
 from planner.core.models import (
     AppPaths,
-    ConferenceSeries,
     ContentCounts,
     Lab,
     LabRun,
@@ -264,10 +263,6 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
     def labs(self) -> list[Lab]:
         with self._session() as session:
             return repository.labs(session)
-
-    def conference_series(self) -> list[ConferenceSeries]:
-        with self._session() as session:
-            return repository.conference_series(session)
 
     def upcoming_deadlines(self, limit: int = 20,
                            now: datetime | None = None) -> list[UpcomingDeadline]:

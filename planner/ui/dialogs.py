@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from planner.core.errors import DatabaseError, NewerSchemaError
-from planner.core.models import ConferenceSeries
 from planner.services import Lodestar
 
 
@@ -77,28 +76,3 @@ def ask_recovery(error: DatabaseError, has_backup: bool) -> Recovery:
     if clicked is fresh:
         return Recovery.START_NEW
     return Recovery.QUIT
-
-
-def conference_html(series: ConferenceSeries) -> str:
-    """A conference series: ranks and each edition with its deadlines in UTC."""
-    ranks = ", ".join(f"{name} {rank}" for name, rank in (("CCF", series.ccf_rank),
-                      ("CORE", series.core_rank), ("THCPL", series.thcpl_rank)) if rank)
-    parts = [f"<h3>{html.escape(series.title)}</h3><p>{html.escape(series.description)}</p>",
-             f"<p>Field {html.escape(series.field)}{' · ' + html.escape(ranks) if ranks else ''}</p>"]
-    for edition in sorted(series.editions, key=lambda e: -e.year)[:3]:
-        deadlines = "".join(
-            f"<li>{d.kind.value}: {d.due:%Y-%m-%d %H:%M} UTC"
-            f"{' — ' + html.escape(d.comment) if d.comment else ''}</li>"
-            if d.due else f"<li>{d.kind.value}: not announced</li>" for d in edition.deadlines)
-        parts.append(f"<p><b>{edition.year}</b> · {html.escape(edition.place)} · "
-                     f"{html.escape(edition.dates)}</p><ul>{deadlines}</ul>")
-    return "".join(parts)
-
-
-def show_conference(parent: QWidget, series: ConferenceSeries) -> None:
-    box = QMessageBox(parent)
-    box.setObjectName("conferenceBox")
-    box.setWindowTitle(series.title)
-    box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(conference_html(series))
-    box.open()

@@ -273,9 +273,8 @@ class MainWindow(QMainWindow):
             self.show_page("readings")
             self.page("readings").show_reading(hit.slug)
         elif hit.kind == "conference":
-            series = next((c for c in self.lodestar.conference_series() if c.slug == hit.slug), None)
-            if series is not None:
-                dialogs.show_conference(self, series)
+            self.show_page("conferences")
+            self.page("conferences").show_conference(hit.slug)
 
     # --- work ---------------------------------------------------------------------------------
 

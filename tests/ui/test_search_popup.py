@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 
 def test_ctrl_k_searches_as_you_type_and_enter_opens_the_lesson(qtbot, window):
@@ -34,14 +33,16 @@ def test_reading_opens_a_lesson_that_cites_it(qtbot, window):
     assert page.current.slug == reading.topic
 
 
-def test_conference_shows_its_deadlines(qtbot, window):
+def test_conference_opens_on_the_conferences_page_even_when_filtered_out(qtbot, window):
+    window.show_page("conferences")
+    conferences = window.page("conferences")
+    conferences.text.setText("no such conference")
     popup = window.open_search()
     hit = next(h for h in popup.run_query("neurips") if h.kind == "conference")
     window.open_hit(hit)
-    box = window.findChild(QMessageBox, "conferenceBox")
-    qtbot.waitUntil(box.isVisible)
-    assert "Neural Information Processing Systems" in box.text() and "UTC" in box.text()
-    box.close()
+    assert window.current_page() == "conferences"
+    assert conferences.selected_slug() == hit.slug and conferences.text.text() == ""
+    assert not conferences.table.isRowHidden(conferences.table.row_of(hit.slug))
 
 
 def test_no_matches_says_so(qtbot, window):

@@ -214,6 +214,16 @@ class ConferencesPage(QWidget):
     def selected_slug(self) -> str | None:
         return self.table.selected_slug()
 
+    def show_conference(self, slug: str) -> None:
+        """Select a conference, clearing the filters that hide it (a search result)."""
+        row = self.table.row_of(slug)
+        if row is not None and self.table.isRowHidden(row):
+            for box in (self.field, self.rank):
+                box.setCurrentIndex(0)
+            self.followed_only.setChecked(False)
+            self.text.clear()
+        self.select(slug)
+
     def select(self, slug: str | None) -> None:
         self.table.select(slug)
         if self.table.selected_slug() is None:  # no selection change signal when none was
