@@ -18,7 +18,7 @@ from planner.core.imports import ImportResult
 from planner.db import backup as store
 from planner.db import profiles
 from planner.db.base import utcnow
-from planner.services.files import write_atomically
+from planner.services.files import read_text, write_atomically
 from planner.services.study import DEFAULT_PROFILE_NAME
 
 FORMAT = "lodestar-backup"
@@ -81,14 +81,9 @@ class Backups:
 
 
 def _document(path: Path) -> dict:
+    text = read_text(path, "a Lodestar backup")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LodestarError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise LodestarError(f"{path} is not a Lodestar backup: it is not UTF-8 text.") from None
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LodestarError(f"{path} is not a Lodestar backup: not JSON "
                             f"(line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from planner.content.conference_import import parse_conference_file
 from planner.content.conferences import FIELDS
 from planner.core.conferences import ConferenceImportResult, ConferenceView
-from planner.core.errors import LodestarError
 from planner.db import conferences as store
-from planner.services.files import write_atomically
+from planner.services.files import read_text, write_atomically
 
 if TYPE_CHECKING:  # icalendar loads on the first export, not at start-up (~30 ms)
     from icalendar import Alarm, Calendar
@@ -64,7 +63,7 @@ class Conferences:
         is imported; editions the shipped data has keep the shipped deadlines. Raises
         `LodestarError` naming the file when it cannot be read as text at all."""
         path = Path(path)
-        text = read_text(path)
+        text = read_text(path, "a deadline file", MAX_IMPORT_BYTES)
         result = parse_conference_file(text, path.name)
         with self._session() as session:
             return store.import_series(session, result)
@@ -79,26 +78,6 @@ class Conferences:
         calendar = deadline_calendar(views, now)
         write_atomically(Path(path), calendar.to_ical())
         return len(calendar.walk("VEVENT"))
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or `LodestarError` saying why it is not a readable text file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise LodestarError(f"{path}: {size // 1_048_576} MB is far too large for a "
-                                "deadline file; nothing was imported.")
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise LodestarError(f"{path} is a folder, not a deadline file.") from None
-    except OSError as exc:
-        raise LodestarError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise LodestarError(f"{path} is not a UTF-8 text file (line {line} has byte "
-                            f"0x{data[exc.start]:02x}); nothing was imported.") from None
 
 
 def deadline_calendar(views: list[ConferenceView], now: datetime) -> Calendar:

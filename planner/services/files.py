@@ -1,4 +1,5 @@
-"""Writing the learner's exports so that a failure leaves no half-written file."""
+"""Reading the files a learner imports, and writing exports so that a failure leaves no
+half-written file."""
 
 from __future__ import annotations
 
@@ -22,3 +23,28 @@ def write_atomically(path: Path, data: bytes | str) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
+    """A UTF-8 text file the learner chose (a byte-order mark is allowed), or `LodestarError`
+    saying why it cannot be read: missing, a folder, larger than `max_bytes`, not UTF-8 (with
+    the line). `what` names what the file should be, as in "a deadline file"."""
+    path = Path(path)
+    try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise LodestarError(f"{path}: {size // 1_048_576} MB is far too large for {what}; "
+                                "nothing was imported.")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LodestarError(f"Cannot read {path}: no such file.") from None
+    except IsADirectoryError:
+        raise LodestarError(f"Cannot read {path}: it is a folder, not {what}.") from None
+    except OSError as exc:
+        raise LodestarError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise LodestarError(f"{path} is not UTF-8 text (line {line} has byte "
+                            f"0x{data[exc.start]:02x}); save it as UTF-8 and import it "
+                            "again.") from None

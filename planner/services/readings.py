@@ -26,7 +26,7 @@ from planner.core.readings import OwnReading, ReadingEntry, ReadingImport, Readi
 from planner.db import profiles, repository
 from planner.db import readings as store
 from planner.db.base import utcnow
-from planner.services.files import write_atomically
+from planner.services.files import read_text, write_atomically
 
 _EDITABLE = ("title", "kind", "authors", "year", "venue", "arxiv", "doi", "isbn", "url", "topics")
 # Fields a duplicate may fill in an own reading (tags and notes belong to a profile's state).
@@ -133,7 +133,7 @@ class ReadingList:
         path = Path(path)
         from planner.content.bibtex import parse_bibtex  # bibtexparser: on first use
 
-        parsed = parse_bibtex(read_text(path), source=path.name)
+        parsed = parse_bibtex(read_text(path, "a BibTeX file"), source=path.name)
         items: tuple[ImportedReading, ...] = parsed.items
         with self._session() as session:
             if profile_id is not None:
@@ -223,19 +223,6 @@ def _annotate(session, profile_id: int, plan: MergePlan, items: Sequence[Importe
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def read_text(path: Path) -> str:
-    """A UTF-8 text file (a byte-order mark is allowed), or `LodestarError` naming it."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LodestarError(f"{path}: no such file.") from None
-    except UnicodeDecodeError as exc:
-        raise LodestarError(f"{path} is not UTF-8 text (byte {exc.start} cannot be read); save "
-                            "it as UTF-8 and import it again.") from None
-    except OSError as exc:
-        raise LodestarError(f"{path} cannot be read: {exc.strerror or exc}.") from None
 
 
 def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:

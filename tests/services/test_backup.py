@@ -192,12 +192,15 @@ def test_a_bad_backup_names_its_problem_and_writes_nothing(exported, fresh, chan
 
 
 def test_files_that_are_not_backups(fresh, tmp_path):
-    cases = {"empty.json": b"", "text.json": b"hello", "latin1.json": "caf\xe9".encode("latin-1"),
-             "list.json": b"[1, 2]", "deep.json": b"[" * 100_000}
+    cases = {"empty.json": b"", "text.json": b"hello", "list.json": b"[1, 2]",
+             "deep.json": b"[" * 100_000}
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(LodestarError, match="not a Lodestar backup"):
             fresh.import_backup(tmp_path / name)
+    (tmp_path / "latin1.json").write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(LodestarError, match=r"latin1\.json is not UTF-8 text \(line 1"):
+        fresh.import_backup(tmp_path / "latin1.json")
     with pytest.raises(LodestarError, match="Cannot read"):
         fresh.import_backup(tmp_path / "missing.json")
 

@@ -157,7 +157,7 @@ def test_unreadable_files_are_refused_by_name(lodestar, tmp_path):
         assert str(path) in str(error.value)
     latin = tmp_path / "latin1.yml"
     latin.write_bytes("- title: Montréal AI\n  year: 2027\n".encode("latin-1"))
-    with pytest.raises(LodestarError, match=r"latin1\.yml is not a UTF-8 text file \(line 1"):
+    with pytest.raises(LodestarError, match=r"latin1\.yml is not UTF-8 text \(line 1"):
         lodestar.import_conferences(latin)
 
 
