@@ -13,12 +13,14 @@ KINDS = ("study", "review", "lab", "reading", "topic_done")
 
 
 def log_activity(session: Session, profile_id: int, at: datetime, kind: str,
-                 minutes: float = 0.0, subject: str = "") -> None:
-    """Record one activity in the caller's transaction (so it lands with what it summarises)."""
+                 minutes: float = 0.0, subject: str = "") -> ActivityRow:
+    """Record one activity in the caller's transaction (so it lands with what it summarises);
+    returns its row (its id is set once the session flushes)."""
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}")
-    session.add(ActivityRow(profile_id=profile_id, at=at, kind=kind, minutes=minutes,
-                            subject=subject[:200]))
+    row = ActivityRow(profile_id=profile_id, at=at, kind=kind, minutes=minutes, subject=subject[:200])
+    session.add(row)
+    return row
 
 
 def activities(session: Session, profile_id: int, since: datetime | None = None,

@@ -162,12 +162,9 @@ def record_review(session: Session, profile_id: int, state: CardState,
                        duration_ms=entry.duration_ms)
     session.add(log)
     minutes = (entry.duration_ms or 0) / 60_000
-    log_activity(session, profile_id, entry.reviewed, "review", minutes, entry.topic)
+    activity = log_activity(session, profile_id, entry.reviewed, "review", minutes, entry.topic)
     session.flush()
-    activity = session.scalar(select(func.max(ActivityRow.id)).where(
-        ActivityRow.profile_id == profile_id, ActivityRow.kind == "review",
-        ActivityRow.at == entry.reviewed, ActivityRow.subject == entry.topic[:200]))
-    return log.id, activity
+    return log.id, activity.id
 
 
 def undo_review(session: Session, profile_id: int, log_id: int, activity_id: int,
