@@ -77,13 +77,19 @@ def local_zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
-def day_boundary(profile: Profile) -> time:
-    """The wall-clock time the profile's study day starts ("04:00" → 04:00)."""
+def parse_boundary(text: str | None) -> time:
+    """The wall-clock time a study day starts, from a setting such as "04:00"; a damaged
+    setting must not stop anything, so it falls back to the default."""
     try:
-        hours, minutes = profile.day_boundary.split(":")
+        hours, minutes = text.split(":")
         return time(int(hours), int(minutes))
     except (AttributeError, ValueError):
         return DAY_BOUNDARY
+
+
+def day_boundary(profile: Profile) -> time:
+    """The wall-clock time the profile's study day starts ("04:00" → 04:00)."""
+    return parse_boundary(profile.day_boundary)
 
 
 class ProgressTracking:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from planner.core.errors import LodestarError, NotFoundError
-from planner.core.progress import DAY_BOUNDARY, CardState, ReviewGrade
+from planner.core.progress import CardState, ReviewGrade
 from planner.core.review import ReviewCard, ReviewStats
 from planner.db import reviews
 from planner.progress import new_card, preview_intervals, review, study_day
 from planner.progress.review import HIGHEST_RETENTION, LOWEST_RETENTION
-from planner.services.progress import local_zone
+from planner.services.progress import local_zone, parse_boundary
 
 UNDO_DEPTH = 100  # answers a learner can take back, newest first, while Lodestar stays open
 RETENTION_WINDOW = timedelta(days=30)
@@ -192,23 +192,15 @@ def _moment(now: datetime | None) -> datetime:
     return now.astimezone(UTC)
 
 
-def _boundary(text: str) -> time:
-    try:
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:  # a damaged setting must not stop reviews: fall back to the default
-        return DAY_BOUNDARY
-
-
 def _day_start(now: datetime, boundary: str) -> datetime:
     """The first moment of the learner's study day that holds `now`."""
-    zone, start = local_zone(), _boundary(boundary)
+    zone, start = local_zone(), parse_boundary(boundary)
     return _first_moment_of(study_day(now, zone, start), zone, start)
 
 
 def _day_end(now: datetime, boundary: str) -> datetime:
     """The first moment of the learner's next study day: cards due before it are due today."""
-    zone, start = local_zone(), _boundary(boundary)
+    zone, start = local_zone(), parse_boundary(boundary)
     return _first_moment_of(study_day(now, zone, start) + timedelta(days=1), zone, start)
 
 
