@@ -18,7 +18,7 @@ from planner.progress.review import (
     review,
 )
 from planner.progress.skills import skill_history
-from planner.progress.stats import month_summary, totals, weekly_hours
+from planner.progress.stats import month_bounds, month_summary, totals, weekly_hours
 from planner.progress.streaks import longest_run, streak, study_days
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "heatmap_thresholds",
     "intensity",
     "longest_run",
+    "month_bounds",
     "month_summary",
     "new_card",
     "preview_intervals",

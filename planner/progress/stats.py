@@ -99,6 +99,11 @@ def month_summary(activities: Iterable[Activity], sessions: Iterable[StudySessio
     """The report for the calendar month holding `month` (any local date in it), counted over
     its study days: the evening of the last day runs on past midnight until the day boundary.
     """
-    first = month.replace(day=1)
-    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    first, last = month_bounds(month)
     return totals(activities, sessions, tz, boundary, since=first, until=last)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last day of the calendar month holding `month`."""
+    first = month.replace(day=1)
+    return first, month.replace(day=calendar.monthrange(month.year, month.month)[1])

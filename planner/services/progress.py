@@ -44,6 +44,8 @@ from planner.plan import plan_from_dict
 from planner.progress import (
     day_finder,
     heatmap_thresholds,
+    month_bounds,
+    month_summary,
     skill_history,
     streak,
     study_day,
@@ -240,15 +242,13 @@ class ProgressTracking:
         weeks = weekly_hours(recent, planned, week_start, tz, boundary, through=today)
         points = skill_history(done, topics, profile.skills, tz, boundary, since=profile.start_date)
         lines = self._skill_lines(profile, points, names)
-        next_month = (month + timedelta(days=32)).replace(day=1)
         return ProgressOverview(
             today=today, streak=streak(history.condensed, today, tz, boundary), days=tuple(days),
             thresholds=heatmap_thresholds(days),
             weeks=tuple(w for w in weeks if first_week <= w.week_start <= today),
             skills=tuple(p for p in points if p.skill in {line.skill for line in lines}),
             lines=lines,
-            month=totals(history.recent, recent, tz, boundary, since=month,
-                         until=next_month - timedelta(days=1)),
+            month=month_summary(history.recent, recent, month, tz, boundary),
             all_time=history.all_time())
 
     def _planned_hours(self, profile: Profile, today: date, first_week: date,
@@ -295,8 +295,7 @@ class ProgressTracking:
         today = today or study_day(utcnow(), tz, boundary)
         first = last = None
         if period == "month":
-            first = today.replace(day=1)
-            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            first, last = month_bounds(today)
         since = _moment(first - timedelta(days=1), tz) if first else None
         with self._session() as session:
             history = _History(store.activity_log(session, profile_id), tz, boundary, since)
