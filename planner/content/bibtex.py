@@ -26,6 +26,7 @@ from bibtexparser.model import (
 )
 
 from planner.content.dedupe import (
+    citation_parts,
     clean_arxiv,
     clean_doi,
     clean_isbn,
@@ -35,10 +36,10 @@ from planner.content.dedupe import (
     normalise_doi,
     normalise_isbn,
     normalise_title,
-    surname,
 )
 from planner.core.imports import ImportedReading, ImportProblem, ImportResult
 from planner.core.models import Reading, ReadingKind
+from planner.core.readings import NAME_SUFFIXES
 
 __all__ = ["citation_key", "dedupe_keys", "merge_readings", "normalise_arxiv", "normalise_doi",
            "normalise_isbn", "normalise_title", "parse_bibtex", "reading_kind", "readings_to_bibtex"]
@@ -269,9 +270,6 @@ _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_
         "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _TOKENS = re.compile(r"\$[^$]+\$|\s+|[^\s$]+|\$")  # mathematics, spaces, words
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]*$")
-_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "is", "are", "from",
-              "by", "at", "via", "using", "towards", "toward"}
-_SUFFIX_WORDS = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
 def readings_to_bibtex(readings: Iterable[Reading | ImportedReading]) -> str:
@@ -288,11 +286,7 @@ def readings_to_bibtex(readings: Iterable[Reading | ImportedReading]) -> str:
 
 def citation_key(reading: Reading | ImportedReading) -> str:
     """`surname` + year + first significant title word, ASCII only: 'vaswani2017attention'."""
-    who = re.sub(r"[^a-z0-9]", "", surname(reading.authors[0])) if reading.authors else ""
-    words = (re.sub(r"[^a-z0-9]", "", w) for w in normalise_title(reading.title).split()
-             if w not in _STOPWORDS)
-    word = next((w for w in words if w), "")
-    return f"{who}{reading.year or ''}{word}" or "reading"
+    return "".join(citation_parts(reading)) or "reading"
 
 
 def _claim(reading: Reading | ImportedReading, used: set[str]) -> str:
@@ -383,7 +377,7 @@ def _title(title: str) -> str:
 def _name(name: str) -> str:
     """'Henry L. Roediger III' → 'Roediger, III, Henry L.'; a name holding 'and' is braced."""
     words = name.split()
-    if len(words) > 2 and words[-1].casefold() in _SUFFIX_WORDS:
+    if len(words) > 2 and words[-1].casefold() in NAME_SUFFIXES:
         return ", ".join(_tex(w) for w in (words[-2], words[-1], " ".join(words[:-2])))
     if "," in name or re.search(r"\band\b", name, re.I):
         return "{" + _tex(name) + "}"

@@ -18,6 +18,7 @@ from typing import Any
 from planner.content.identifiers import arxiv_problem, isbn_problem
 from planner.core.imports import ImportedReading, MergePlan, NewReading, ReadingMerge
 from planner.core.models import Reading
+from planner.core.readings import NAME_SUFFIXES
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
@@ -32,7 +33,8 @@ _LATEX_LETTERS = {r"\ss": "ss", r"\o": "o", r"\O": "o", r"\l": "l", r"\L": "l", 
                   r"\AE": "ae", r"\oe": "oe", r"\OE": "oe", r"\aa": "a", r"\AA": "a", r"\i": "i"}
 _LATEX_LETTER = re.compile(r"\\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i)(?![a-zA-Z])")
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\.")
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+TITLE_STOPWORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "is",
+                             "are", "from", "by", "at", "via", "using", "towards", "toward"})
 _ID_FIELDS = ("doi", "arxiv", "isbn")
 _FILLABLE = ("authors", "year", "venue", "arxiv", "doi", "isbn", "url", "month", "tags", "notes")
 
@@ -105,9 +107,18 @@ def normalise_title(title: str) -> str:
 def surname(name: str) -> str:
     """The folded family name of 'First von Last Jr.' (the last word before a suffix)."""
     words = [w for w in normalise_title(name).split()]
-    while len(words) > 1 and words[-1] in _SUFFIXES:
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words.pop()
     return words[-1] if words else ""
+
+
+def citation_parts(reading: Reading | ImportedReading) -> tuple[str, str, str]:
+    """(surname, year, first significant title word), ASCII only, for citation keys and slugs:
+    ('vaswani', '2017', 'attention')."""
+    who = re.sub(r"[^a-z0-9]", "", surname(reading.authors[0])) if reading.authors else ""
+    words = (re.sub(r"[^a-z0-9]", "", w) for w in normalise_title(reading.title).split()
+             if w not in TITLE_STOPWORDS)
+    return who, str(reading.year or ""), next((w for w in words if w), "")
 
 
 def dedupe_keys(reading: Reading | ImportedReading) -> dict[str, str]:

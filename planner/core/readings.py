@@ -77,13 +77,13 @@ class ReadingEntry:
         return f"{head.lstrip()}{self.reading.title}.{venue}"
 
 
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})  # 'Roediger III', 'King Jr.'
 
 
 def _surname(name: str) -> str:
     """'Henry L. Roediger III' → 'Roediger'."""
     words = name.split()
-    while len(words) > 1 and words[-1].casefold() in _SUFFIXES:
+    while len(words) > 1 and words[-1].casefold() in NAME_SUFFIXES:
         words.pop()
     return words[-1] if words else name
 

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from planner.content.dedupe import (
+    citation_parts,
     clean_arxiv,
     clean_doi,
     clean_isbn,
     merge_readings,
-    normalise_title,
-    surname,
 )
 from planner.core.errors import LodestarError, NotFoundError
 from planner.core.imports import ImportedReading, MergePlan
@@ -31,8 +30,6 @@ from planner.services.files import read_text, write_atomically
 _EDITABLE = ("title", "kind", "authors", "year", "venue", "arxiv", "doi", "isbn", "url", "topics")
 # Fields a duplicate may fill in an own reading (tags and notes belong to a profile's state).
 _FILLABLE = ("authors", "year", "venue", "arxiv", "doi", "isbn", "url", "month")
-_SLUG_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "is", "are",
-                   "from", "by", "at", "via", "using", "towards", "toward"}
 _MAX_DOI = 200  # the column's width; a longer "DOI" is not one
 
 
@@ -240,11 +237,8 @@ def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
 def new_slug(reading: ImportedReading, taken: set[str]) -> str:
     """'vaswani2017-attention': first author's surname, year, first significant title word;
     '-2', '-3'… when taken. The slug is added to `taken`."""
-    who = re.sub(r"[^a-z0-9]", "", surname(reading.authors[0]))[:30] if reading.authors else ""
-    words = (re.sub(r"[^a-z0-9]", "", w) for w in normalise_title(reading.title).split()
-             if w not in _SLUG_STOPWORDS)
-    word = next((w for w in words if w), "")[:30]
-    base = "-".join(p for p in (f"{who}{reading.year or ''}", word) if p) or "reading"
+    who, year, word = citation_parts(reading)
+    base = "-".join(p for p in (f"{who[:30]}{year}", word[:30]) if p) or "reading"
     slug, n = base, 1
     while slug in taken:
         n += 1
