@@ -58,8 +58,7 @@ def _import(lodestar: Lodestar, args: argparse.Namespace) -> int:
     print(f"{args.file}: {result.summary}")
     for problem in result.problems:
         print(f"  {args.file}:{problem.line}: {problem.message}", file=sys.stderr)
-    count = len(result.items) if result.imported is None else result.imported
-    return 0 if count else 1
+    return 0 if result.count else 1
 
 
 def _export(lodestar: Lodestar, args: argparse.Namespace) -> int:

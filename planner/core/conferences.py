@@ -83,15 +83,9 @@ class ConferenceImportResult(ImportResult):
     kept: int = 0
     new_series: tuple[str, ...] = field(default=())
 
-    @property
-    def summary(self) -> str:
-        """'7 imported (3 new, 1 updated, 1 unchanged, 2 already shipped), 2 skipped'."""
+    def _detail(self) -> str:
+        """' (3 new, 1 updated, 1 unchanged, 2 already shipped)', as in '7 imported (…), 2 skipped'."""
         parts = [f"{n} {what}" for n, what in ((self.added, "new"), (self.updated, "updated"),
                                                (self.unchanged, "unchanged"),
                                                (self.kept, "already shipped")) if n]
-        count = len(self.items) if self.imported is None else self.imported
-        text = f"{count} imported" + (f" ({', '.join(parts)})" if parts else "")
-        text += f", {self.skipped} skipped"
-        if len(self.problems) > self.skipped:
-            text += f" ({len(self.problems)} problem{'s' if len(self.problems) != 1 else ''})"
-        return text
+        return f" ({', '.join(parts)})" if parts else ""

@@ -39,13 +39,21 @@ class ImportResult:
     imported: int | None = None
 
     @property
+    def count(self) -> int:
+        """How many were imported, as the learner counts them."""
+        return len(self.items) if self.imported is None else self.imported
+
+    @property
     def summary(self) -> str:
         """'12 imported, 2 skipped' (and how many problems, when some skipped nothing)."""
-        count = len(self.items) if self.imported is None else self.imported
-        text = f"{count} imported, {self.skipped} skipped"
+        text = f"{self.count} imported{self._detail()}, {self.skipped} skipped"
         if len(self.problems) > self.skipped:
             text += f" ({len(self.problems)} problem{'s' if len(self.problems) != 1 else ''})"
         return text
+
+    def _detail(self) -> str:
+        """What a kind of import adds after the count: ' (3 new, 1 updated)'."""
+        return ""
 
     def __str__(self) -> str:
         return f"{self.source}: {self.summary}" if self.source else self.summary
