@@ -92,8 +92,7 @@ class ReviewPage(QWidget):
         self._clock = QElapsedTimer()
         self._answered: list[CardRef] = []  # answers given on this page, to take back
         self._build()
-        self._bind_keys()
-        self.refresh()
+        self._bind_keys()  # filled when shown (`showEvent`): reviews change while it is hidden
 
     # --- building -----------------------------------------------------------------------------
 
