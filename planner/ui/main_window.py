@@ -55,8 +55,6 @@ SIDEBAR = [
     PageSpec("careers", "Careers", "Ctrl+7"),
     PageSpec("progress", "Progress", "Ctrl+8"),
 ]
-BUILT = {"today", "review", "plan", "curriculum", "labs", "readings", "conferences", "careers",
-         "progress"}
 
 
 class MainWindow(QMainWindow):
@@ -88,8 +86,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         # Pages are built the first time they are shown, so start-up pays for one page only.
         for spec in SIDEBAR:
-            if spec.key not in BUILT:
-                continue
             self.stack.addWidget(QWidget())
             item = QListWidgetItem(spec.title, self.sidebar)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -138,11 +134,10 @@ class MainWindow(QMainWindow):
         self.addAction(search)
         go_menu.addSeparator()
         for spec in SIDEBAR:
-            if spec.key in BUILT:
-                action = QAction(spec.title, self, shortcut=QKeySequence(spec.shortcut))
-                action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
-                go_menu.addAction(action)
-                self.addAction(action)
+            action = QAction(spec.title, self, shortcut=QKeySequence(spec.shortcut))
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            go_menu.addAction(action)
+            self.addAction(action)
 
         self.profiles.add_menu(self.menuBar().addMenu("&Profile"))
 
