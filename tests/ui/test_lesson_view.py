@@ -70,3 +70,13 @@ def test_lab_buttons_open_the_topics_labs(qtbot, window):
     qtbot.waitUntil(lambda: page.current.slug == "information-theory")
     assert not [b for b in page.findChildren(QPushButton) if b.objectName().startswith("labButton-")
                 and b.isVisible()]
+
+
+def test_a_lesson_opened_from_another_page_is_rendered_once(qtbot, window):
+    page = window.page("curriculum")  # built now: its own first render is deferred
+    rendered = []
+    real = page._show
+    page._show = lambda topic, **kw: (rendered.append(topic.slug), real(topic, **kw))
+    page.show_topic("convolution")
+    qtbot.wait(100)
+    assert rendered == ["convolution"]

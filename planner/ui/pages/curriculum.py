@@ -46,6 +46,7 @@ class CurriculumPage(QWidget):
         self.profile_id = profile_id
         self.current: Topic | None = None
         self._stale = False  # formulas arrived while hidden: render the lesson when shown
+        self._renders = 0  # lessons rendered so far (a deferred render skips one made since)
         self.math = MathImages(lodestar.typeset_formula, self)
         self._build()
         self.refresh()
@@ -201,9 +202,18 @@ class CurriculumPage(QWidget):
             self.tree.blockSignals(True)  # the lesson is rendered once the window is up
             self.tree.setCurrentItem(first)
             self.tree.blockSignals(False)
-            QTimer.singleShot(0, lambda: self._on_select(self.tree.currentItem(), None))
+            renders = self._renders
+            QTimer.singleShot(0, lambda: self._show_selected_once(renders))
         else:
             self._show_empty()
+
+    def _show_selected_once(self, renders: int) -> None:
+        """The render `refresh` deferred, unless the selected lesson was rendered since it
+        (`show_topic` right after the page was built rendered it already)."""
+        item = self.tree.currentItem()
+        slug = item.data(0, SLUG_ROLE) if item is not None else None
+        if self._renders == renders or self.current is None or self.current.slug != slug:
+            self._on_select(item, None)
 
     def show_topic(self, slug: str) -> None:
         """Select and open a topic's lesson (used by links and other pages)."""
@@ -252,6 +262,7 @@ class CurriculumPage(QWidget):
 
     def _show(self, topic: Topic, keep_scroll: bool = False) -> None:
         self.current = topic
+        self._renders += 1
         track = next((t.title for t in self.lodestar.tracks() if t.slug == topic.track), "")
         self.title.setText(topic.title)
         self.meta.setText(f"{track}  ·  {topic.hours:g} hours  ·  {topic.difficulty.value}")
