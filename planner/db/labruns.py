@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
 from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus, completes_lab
+from planner.db import repository
 from planner.db.activity import log_activity
 from planner.db.base import raw_rows, utcnow
 from planner.db.models import (
@@ -20,7 +21,6 @@ from planner.db.models import (
     LabRunRow,
     TopicLabRow,
     TopicRow,
-    TopicStateRow,
 )
 
 if TYPE_CHECKING:  # numpy costs ~90 ms to import: the app's start-up does not need it
@@ -74,15 +74,16 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
 
 
 def _count_toward_topics(session: Session, profile_id: int, lab: str) -> None:
-    """A completed lab counts toward the topics it teaches: one not started yet is now in
+    """A completed lab counts toward the live topics it teaches: one not started yet is now in
     progress (so its cards join the review deck and the plan knows it has begun)."""
     topics = session.scalars(
         select(TopicRow.slug).join(TopicLabRow, TopicLabRow.topic_id == TopicRow.id)
-        .join(LabRow, LabRow.id == TopicLabRow.lab_id).where(LabRow.slug == lab))
-    for slug in topics:
-        if session.get(TopicStateRow, (profile_id, slug)) is None:
-            session.add(TopicStateRow(profile_id=profile_id, topic_slug=slug,
-                                      status=TopicStatus.IN_PROGRESS.value, updated_at=utcnow()))
+        .join(LabRow, LabRow.id == TopicLabRow.lab_id)
+        .where(LabRow.slug == lab, TopicRow.archived.is_(False)))
+    states = repository.topic_states(session, profile_id)
+    for slug in list(topics):
+        if slug not in states:
+            repository.set_topic_state(session, profile_id, slug, TopicStatus.IN_PROGRESS)
 
 
 def add_metrics(session: Session, run_id: int, points: Iterable[tuple[int, int, str, float]]) -> int:
