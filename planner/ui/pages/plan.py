@@ -231,10 +231,13 @@ class StudyPlanPage(QWidget):
         if not self.profile.target_role:
             self.gap.set_gap((), {})
             return
-        try:
-            gaps = self.lodestar.skill_gap(self.profile.id)
-        except LodestarError:
-            gaps = ()
+        if self.plan is not None:
+            gaps = self.plan.gap  # the plan was made from this gap
+        else:
+            try:
+                gaps = self.lodestar.skill_gap(self.profile.id)
+            except LodestarError:
+                gaps = ()
         self.gap.set_gap(gaps, names)
 
     def _shortfall(self, plan: StudyPlan) -> None:
