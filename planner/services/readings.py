@@ -110,8 +110,13 @@ class ReadingList:
     def delete_reading(self, slug: str) -> None:
         """Delete an own reading and every profile's notes on it. Shipped readings cannot be
         deleted (`LodestarError`); mark them 'not reading' instead."""
+        self.delete_readings([slug])
+
+    def delete_readings(self, slugs: Sequence[str]) -> None:
+        """Delete own readings in one transaction: all of them, or none when one cannot be."""
         with self._session() as session:
-            store.delete_own(session, slug)
+            for slug in slugs:
+                store.delete_own(session, slug)
 
     def link_reading_topics(self, slug: str, topics: Sequence[str]) -> OwnReading:
         """Set the topics an own reading belongs to (shipped readings belong to the topics that

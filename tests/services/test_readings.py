@@ -303,3 +303,15 @@ def test_importing_any_text_never_crashes_and_keeps_the_list_consistent(lodestar
     assert all(isinstance(after[s].reading, OwnReading) and after[s].reading.title
                for s in result.added)
     assert len(result.items) >= len(result.added)  # each new reading came from an entry
+
+
+def test_deleting_several_readings_is_all_or_nothing(lodestar):
+    from planner.core.errors import LodestarError as Refused
+
+    first = lodestar.add_reading("Quokka networks", authors=["Ada Lovelace"], year=2031)
+    second = lodestar.add_reading("Wombat networks", authors=["Ada Lovelace"], year=2032)
+    with pytest.raises(Refused):
+        lodestar.delete_readings([first.slug, "no-such-reading", second.slug])
+    assert {first.slug, second.slug} <= {e.slug for e in lodestar.reading_list(None)}
+    lodestar.delete_readings([first.slug, second.slug])
+    assert not {first.slug, second.slug} & {e.slug for e in lodestar.reading_list(None)}

@@ -315,9 +315,12 @@ class ReadingsPage(QWidget):
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
+        try:
+            self.lodestar.delete_readings([entry.slug for entry in chosen])
+        except LodestarError as exc:
+            self.say(f"Nothing was deleted: {exc}", "error")
+            return 0
         self.detail.show_entry(None)
-        for entry in chosen:
-            self.lodestar.delete_reading(entry.slug)
         self.refresh()
         self.say(f"Deleted {what}.")
         return len(chosen)
