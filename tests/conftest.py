@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LODESTAR_THEME", "light")
@@ -16,6 +19,34 @@ from planner.services import Lodestar, resolve
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = Path(os.environ.get("LODESTAR_RESOURCES") or REPO / "resources")  # authors may point elsewhere
+
+
+# Every test runs on one clock, never the wall clock's date, hour or zone: by default a Wednesday
+# afternoon in London. `LODESTAR_TEST_CLOCK="2026-03-29T00:30 Pacific/Kiritimati"` replays the
+# suite at another instant and zone (docs/development.md lists the ones worth trying).
+TEST_CLOCK = os.environ.get("LODESTAR_TEST_CLOCK", "2026-03-11T14:30 Europe/London")
+
+
+def clock_start() -> datetime:
+    """The instant the test clock starts at, in its zone (the process's local zone too)."""
+    stamp, _, zone = TEST_CLOCK.partition(" ")
+    return datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(zone or "Europe/London"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """The clock for session-wide fixtures (the shipped database is synced on it)."""
+    with time_machine.travel(clock_start(), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock(_session_clock):
+    """Each test starts at the same instant, and time runs on from there; `clock.shift(...)` or
+    `clock.move_to(...)` moves it. The zone is set for the whole process (TZ), so local time,
+    `date.today()` and `datetime.now()` agree with it."""
+    with time_machine.travel(clock_start(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

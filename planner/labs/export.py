@@ -95,6 +95,15 @@ def setup(cfg):
     return device, rank, world, distributed
 
 
+def finish(distributed):
+    """Leave the process group together: a rank that tears down while another still talks to it
+    aborts the other ("terminate called without an active exception"), which a busy machine makes
+    likely."""
+    if distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def shard(n, rank, world, generator):
     """This process's share of a shuffled epoch (every process shuffles with the same seed)."""
     order = torch.randperm(n, generator=generator)
@@ -145,8 +154,7 @@ def main():
     if rank == 0:
         torch.save(model.state_dict(), "{stem}.pt")
         print("saved {stem}.pt")
-    if distributed:
-        dist.destroy_process_group()
+    finish(distributed)
 '''
 
 LOOPS["vae"] = '''
@@ -177,8 +185,7 @@ def main():
     if rank == 0:
         torch.save(model.state_dict(), "{stem}.pt")
         print("saved {stem}.pt")
-    if distributed:
-        dist.destroy_process_group()
+    finish(distributed)
 '''
 
 LOOPS["gan"] = '''
@@ -214,8 +221,7 @@ def main():
     if rank == 0:
         torch.save(gen.state_dict(), "{stem}.pt")
         print("saved the generator to {stem}.pt")
-    if distributed:
-        dist.destroy_process_group()
+    finish(distributed)
 '''
 
 LOOPS["seq2seq"] = '''
@@ -248,8 +254,7 @@ def main():
     if rank == 0:
         torch.save(model.state_dict(), "{stem}.pt")
         print("saved {stem}.pt")
-    if distributed:
-        dist.destroy_process_group()
+    finish(distributed)
 '''
 
 LOOPS["language_model"] = '''
@@ -304,8 +309,7 @@ def main():
     if rank == 0:
         torch.save(model.state_dict(), "{stem}.pt")
         print("saved {stem}.pt")
-    if distributed:
-        dist.destroy_process_group()
+    finish(distributed)
 '''
 
 FOOTER = '''

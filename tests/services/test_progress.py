@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, time, timedelta
+from time import tzset
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,11 +20,14 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(autouse=True)
-def london(monkeypatch):
-    """Every test here lives in London, whatever the machine's zone."""
+def london(monkeypatch, clock):
+    """Every test here lives in London, whatever zone the test clock runs in."""
     monkeypatch.setenv("TZ", "Europe/London")
+    tzset()
     local_zone.cache_clear()
     yield
+    monkeypatch.undo()
+    tzset()
     local_zone.cache_clear()
 
 
@@ -135,7 +139,8 @@ def test_the_timer_refuses_an_unknown_topic(lodestar, ada):
 # --- the overview ----------------------------------------------------------------------------
 
 
-def test_overview_has_a_year_of_days_the_weeks_and_the_skills_of_the_role(synced):
+def test_overview_has_a_year_of_days_the_weeks_and_the_skills_of_the_role(synced, clock):
+    clock.move_to(datetime.combine(today(), time(18), LONDON))  # today's 10:00 session is past
     start = today() - timedelta(days=120)
     profile = synced.create_profile("Ada", target_role="engineer", hours_per_week=6, start_date=start)
     done = synced.topics()[0]

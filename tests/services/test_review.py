@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from time import tzset
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,12 +23,14 @@ NOW = datetime(2026, 3, 10, 20, 0, tzinfo=BERLIN)  # a Tuesday evening, winter t
 
 
 @pytest.fixture(autouse=True)
-def berlin(monkeypatch):
-    """The learner's computer is in Berlin, whatever the test machine's zone."""
+def berlin(monkeypatch, clock):
+    """The learner's computer is in Berlin, whatever zone the test clock runs in."""
     monkeypatch.setenv("TZ", "Europe/Berlin")
+    tzset()
     local_zone.cache_clear()  # the zone is read once per session
     yield
     monkeypatch.undo()
+    tzset()
     local_zone.cache_clear()
 
 

@@ -64,8 +64,10 @@ class LogTimeDialog(QDialog):
         self.topic.addItem("No particular topic", None)
         for slug, title in topics.items():
             self.topic.addItem(title, slug)
-        self.day = QDateEdit(QDate.currentDate(), objectName="logDay", calendarPopup=True)
-        self.day.setMaximumDate(QDate.currentDate())
+        # Python's clock, not Qt's: one clock for the whole app, which tests can set.
+        today = QDate(date.today().year, date.today().month, date.today().day)
+        self.day = QDateEdit(today, objectName="logDay", calendarPopup=True)
+        self.day.setMaximumDate(today)
         self.day.setDisplayFormat("ddd d MMM yyyy")
         self.minutes = QSpinBox(objectName="logMinutes", minimum=0, maximum=24 * 60, value=30,
                                 suffix=" min", singleStep=5)
