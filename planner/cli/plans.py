@@ -10,6 +10,7 @@ from pathlib import Path
 
 from planner.core.errors import LodestarError, PlanError
 from planner.core.models import WEEKDAYS, PlanItemKind, Profile, StudyPlan
+from planner.core.text import plural
 from planner.services import Lodestar
 
 
@@ -172,7 +173,7 @@ def _print_plan(profile: Profile, plan: StudyPlan) -> None:
     if not plan.weeks:
         print(f"{profile.name} already meets every target of the role: nothing to plan.")
         return
-    print(f"Study plan for {profile.name}: {len(plan.topics)} topics, {plan.study_hours:g} h, "
+    print(f"Study plan for {profile.name}: {plural(len(plan.topics), 'topic')}, {plan.study_hours:g} h, "
           f"finishing {plan.finish:%a %d %b %Y}.")
     if plan.shortfall:
         s = plan.shortfall

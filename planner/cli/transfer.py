@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planner.core.errors import LodestarError
 from planner.core.models import Profile
+from planner.core.text import plural
 from planner.services import Lodestar
 
 IMPORTS = ("bibtex", "conferences", "backup")
@@ -71,7 +72,7 @@ def _export(lodestar: Lodestar, args: argparse.Namespace) -> int:
     profile = _profile(lodestar, args.profile)
     if args.kind == "bibtex":
         count = lodestar.export_bibtex(path, profile.id)
-        print(f"Wrote {path}: {count} readings.")
+        print(f"Wrote {path}: {plural(count, 'reading')}.")
     elif args.kind == "ics":
         count = lodestar.export_deadlines_ics(profile.id, path)
         print(f"Wrote {path}: {count} deadlines of the conferences {profile.name} follows.")

@@ -38,7 +38,8 @@ def select_topics(graph: TopicGraph, gaps: Iterable[SkillGap], request: PlanRequ
     planned = _with_prerequisites(graph, needed, states)
     by_skill = {g.skill: g for g in open_gaps}
     weights = {i: _weight(graph, i, by_skill) for i in planned}
-    reasons = {graph.topics[i].slug: _raise_reason(raises[i]) for i in needed}
+    names = {t.skill: t.skill_name for t in request.targets if t.skill_name}
+    reasons = {graph.topics[i].slug: _raise_reason(raises[i], names) for i in needed}
     for i in sorted(planned - needed):
         # Name the most valuable planned topic that waits for this one.
         waiting = min((d for d in graph.dependents[i] if d in planned), key=lambda d: (-weights[d], d))
@@ -105,8 +106,10 @@ def _weight(graph: TopicGraph, i: int, by_skill: Mapping[str, SkillGap]) -> floa
     return total
 
 
-def _raise_reason(raised: list[tuple[str, int, int]]) -> str:
-    parts = [f"{skill} to {level} (target {target})" for skill, level, target in sorted(raised)]
+def _raise_reason(raised: list[tuple[str, int, int]], names: Mapping[str, str]) -> str:
+    """ "Raises Deep learning to 3 (target 3)": skills by the names the learner reads."""
+    parts = [f"{names.get(skill, skill)} to {level} (target {target})"
+             for skill, level, target in sorted(raised)]
     return "Raises " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 

@@ -15,6 +15,7 @@ from planner.core.errors import NotFoundError, PlanError
 from planner.core.models import (
     PastWeek,
     PlanItem,
+    PlanItemKind,
     PlanProgress,
     PlanRequest,
     PlanUpdate,
@@ -286,9 +287,15 @@ class StudyPlans:
             # planned only in between is rare); reading every stored plan cost a third of Today.
             stored = profiles.plans(session, profile_id, limit=PLANS_KEPT)
             ever: set[str] = set()
+            lab_hours: dict[str, float] = {}  # hours each lab was planned for
             for pid in {stored[0][0], stored[-1][0]} if stored else ():
-                ever.update(plan_from_dict(profiles.stored_plan(session, pid)[1]).topics)
+                old = plan_from_dict(profiles.stored_plan(session, pid)[1])
+                ever.update(old.topics)
+                for lab, planned in _lab_hours(old).items():
+                    lab_hours[lab] = max(lab_hours.get(lab, 0.0), planned)
+            labs = profiles.completed_labs(session, profile_id)
         done = sum(hours.get(t, 0.0) for t in ever if states.get(t) is TopicStatus.DONE)
+        done += sum(h for lab, h in lab_hours.items() if lab in labs)  # a completed lab is study done
         return PlanProgress(done, plan.study_hours, plan.finish, plan.target_date)
 
     def export_plan(self, profile_id: int, target: Path, kind: str | None = None) -> Path:
@@ -308,3 +315,13 @@ class StudyPlans:
             raise NotFoundError(f"No plan export called {kind!r} (ics, markdown).")
         write_atomically(target, data)
         return target
+
+
+def _lab_hours(plan: StudyPlan) -> dict[str, float]:
+    """Hours each lab of `plan` is planned for (a lab split over weeks: its parts summed)."""
+    hours: dict[str, float] = {}
+    for week in plan.weeks:
+        for item in week.items:
+            if item.kind is PlanItemKind.LAB and item.lab:
+                hours[item.lab] = hours.get(item.lab, 0.0) + item.hours
+    return hours

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if lodestar is None:
         return 1
     settings = QSettings(str(location.data_dir / "lodestar-ui.ini"), QSettings.Format.IniFormat)
+    theme.apply(app, str(settings.value("appearance/theme", theme.SYSTEM)))
     window = MainWindow(lodestar, settings)
     window.show()
     window.content_synced.connect(lambda _report: window.offer_setup())

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from planner.core.errors import ContentError, LodestarError, PlanError
 from planner.core.models import LabRun, Profile, SearchHit, SyncReport, TopicStatus
 from planner.services import Lodestar
-from planner.ui import dialogs
+from planner.ui import dialogs, theme
 from planner.ui.navigation import build_page
 from planner.ui.profiles import ProfileControl
 from planner.ui.tasks import TaskManager
@@ -42,18 +43,12 @@ class PageSpec:
     shortcut: str
 
 
-# The sidebar's full order. Shortcuts are fixed per page so they stay the same as pages arrive;
-# a page whose capability is not built yet is simply not in PAGES.
+# The sidebar's order; Ctrl+1 … Ctrl+9 follow it, so a page's shortcut is its place in the list.
 SIDEBAR = [
-    PageSpec("today", "Today", "Ctrl+1"),
-    PageSpec("review", "Review", "Ctrl+9"),
-    PageSpec("plan", "Study plan", "Ctrl+2"),
-    PageSpec("curriculum", "Curriculum", "Ctrl+3"),
-    PageSpec("labs", "Labs", "Ctrl+4"),
-    PageSpec("readings", "Reading list", "Ctrl+5"),
-    PageSpec("conferences", "Conferences", "Ctrl+6"),
-    PageSpec("careers", "Careers", "Ctrl+7"),
-    PageSpec("progress", "Progress", "Ctrl+8"),
+    PageSpec(key, title, f"Ctrl+{number}") for number, (key, title) in enumerate([
+        ("today", "Today"), ("review", "Review"), ("plan", "Study plan"), ("curriculum", "Curriculum"),
+        ("labs", "Labs"), ("readings", "Reading list"), ("conferences", "Conferences"),
+        ("careers", "Careers"), ("progress", "Progress")], start=1)
 ]
 
 
@@ -140,6 +135,7 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
         self.profiles.add_menu(self.menuBar().addMenu("&Profile"))
+        self._theme_menu(self.menuBar().addMenu("&View").addMenu("&Theme"))
 
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Lodestar", self)
@@ -149,6 +145,22 @@ class MainWindow(QMainWindow):
         folder.triggered.connect(lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(self.lodestar.location.data_dir))))
         help_menu.addAction(folder)
+
+    def _theme_menu(self, menu) -> None:
+        """System, Light or Dark; the choice is kept in the settings and applies at once."""
+        group = QActionGroup(self)  # exclusive: one theme at a time
+        current = self.settings.value("appearance/theme", theme.SYSTEM)
+        for choice, label in theme.CHOICES.items():
+            action = QAction(label, self, checkable=True, checked=choice == current)
+            action.setObjectName(f"theme-{choice}")
+            action.triggered.connect(lambda _=False, choice=choice: self.set_theme(choice))
+            group.addAction(action)
+            menu.addAction(action)
+
+    def set_theme(self, choice: str) -> None:
+        """Switch the palette (System follows the desktop's light or dark scheme)."""
+        self.settings.setValue("appearance/theme", choice)
+        theme.apply(QApplication.instance(), choice)
 
     def _on_page_row(self, row: int) -> None:
         if row < 0:

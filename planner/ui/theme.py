@@ -1,4 +1,5 @@
-"""Light and dark palettes that follow the system colour scheme (or LODESTAR_THEME)."""
+"""Light and dark palettes: the learner's choice (View → Theme), else the system's colour scheme.
+LODESTAR_THEME=light|dark overrides both (screenshots, tests)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = QColor("#3b6fd8")
+SYSTEM = "system"
+CHOICES = {SYSTEM: "&System", "light": "&Light", "dark": "&Dark"}
+_chosen = SYSTEM  # the choice in force, kept so a change of the system's scheme can re-apply it
 
 
-def wants_dark() -> bool:
+def wants_dark(choice: str = SYSTEM) -> bool:
     forced = os.environ.get("LODESTAR_THEME", "").lower()
     if forced in ("dark", "light"):
         return forced == "dark"
+    if choice in ("dark", "light"):
+        return choice == "dark"
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
@@ -22,13 +28,16 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def apply(app: QApplication) -> None:
-    """Fusion style with a palette for the current scheme; re-applied when the system changes."""
+def apply(app: QApplication, choice: str | None = None) -> None:
+    """Fusion style with a palette for `choice` (System, Light or Dark; None keeps the one in
+    force); re-applied when the system's scheme changes."""
+    global _chosen
+    _chosen = choice if choice in CHOICES else _chosen
     # Replacing the style deletes the old one under every widget: once is enough (doing it again
     # on a change of scheme crashed Qt inside widgets that still held the old style).
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if wants_dark() else _light_palette())
+    app.setPalette(_dark_palette() if wants_dark(_chosen) else _light_palette())
     app.setStyleSheet(_STYLE)
 
 

@@ -40,7 +40,7 @@ TOPICS = (
 def request(**changes) -> PlanRequest:
     base = PlanRequest(
         topics=TOPICS,
-        targets=(RoleSkill("deep", 3, 1.0), RoleSkill("coding", 2, 0.5)),
+        targets=(RoleSkill("deep", 3, 1.0, "Deep learning"), RoleSkill("coding", 2, 0.5, "Coding")),
         levels={}, states={}, hours_per_week=10.0, study_days=(0, 1, 2, 3, 4),
         start=MONDAY, today=MONDAY, review_share=0.2, lab_hours=1.0,
     )
@@ -62,9 +62,9 @@ def test_a_beginner_gets_prerequisites_first_and_labs_right_after_their_lesson()
     assert [w.capacity for w in plan.weeks] == [8.0, 8.0, 8.0]
     assert plan.finish == date(2026, 11, 19)  # 6 h at 1.6 h a study day: the fourth, a Thursday
     assert plan.reasons == {
-        "cnn": "Raises deep to 3 (target 3)",
-        "mlp": "Raises deep to 2 (target 3)",
-        "python": "Raises coding to 2 (target 2)",
+        "cnn": "Raises Deep learning to 3 (target 3)",  # skills by name, not id
+        "mlp": "Raises Deep learning to 2 (target 3)",
+        "python": "Raises Coding to 2 (target 2)",
         "linear": "Prerequisite of Mlp",
     }
     assert plan.shortfall is None and plan.target_date is None

@@ -183,3 +183,17 @@ def test_a_lab_run_that_reaches_its_target_completes_the_lab_for_the_plan(synced
     assert teaches and all(states[t] is TopicStatus.IN_PROGRESS for t in teaches)
     again = synced.replan(ada.id, f"lab {lab} completed", TODAY).plan
     assert lab not in [i.lab for w in again.weeks for i in w.items if i.kind is PlanItemKind.LAB]
+
+
+def test_a_completed_lab_counts_as_hours_done(synced):
+    ada = synced.save_profile(draft(), today=TODAY)
+    first = synced.replan(ada.id, "first", TODAY).plan
+    lab_item = next(i for w in first.weeks for i in w.items if i.kind is PlanItemKind.LAB)
+    before = synced.plan_progress(ada.id, first)
+    assert before.done_hours == 0
+    run = synced.start_lab_run(lab_item.lab, {}, ada.id)
+    synced.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"target_reached": True})
+    again = synced.replan(ada.id, f"lab {lab_item.lab} completed", TODAY).plan
+    after = synced.plan_progress(ada.id, again)
+    assert after.done_hours == pytest.approx(lab_item.hours)  # the lab's planned hours, done
+    assert after.remaining_hours == pytest.approx(again.study_hours)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.core.models import TopicStatus
@@ -33,14 +34,6 @@ def test_the_sidebar_lists_every_page_in_order(window):
     assert titles == ["Today", "Review", "Study plan", "Curriculum", "Labs", "Reading list",
                       "Conferences", "Careers", "Progress"]
     assert titles == [s.title for s in SIDEBAR]
-
-
-def test_keyboard_shortcuts_switch_pages(qtbot, window):
-    window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_page() == "careers"
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_page() == "curriculum"
 
 
 def test_lesson_shows_text_links_and_readings(window):
@@ -186,3 +179,39 @@ def test_dark_palette_follows_the_scheme(qtbot, window, monkeypatch):
         monkeypatch.setenv("LODESTAR_THEME", "light")
         theme.apply(app)
     assert not theme.is_dark(app.palette())
+
+
+def test_view_theme_menu_switches_and_remembers_the_palette(qtbot, window, settings, monkeypatch):
+    app = QApplication.instance()
+    monkeypatch.delenv("LODESTAR_THEME")  # the learner's choice, not the tests' override
+    dark = window.findChild(QAction, "theme-dark")
+    assert dark is not None and window.findChild(QAction, "theme-system").isChecked()
+    try:
+        dark.trigger()
+        assert theme.is_dark(app.palette()) and dark.isChecked()
+        assert settings.value("appearance/theme") == "dark"
+        window.findChild(QAction, "theme-light").trigger()
+        assert not theme.is_dark(app.palette())
+        assert settings.value("appearance/theme") == "light"
+    finally:
+        theme.apply(app, theme.SYSTEM)
+        monkeypatch.setenv("LODESTAR_THEME", "light")
+        theme.apply(app)
+
+
+def test_each_pages_shortcut_is_its_place_in_the_sidebar(qtbot, window):
+    window.activateWindow()
+    for number in range(1, 10):
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
+        assert window.sidebar.currentRow() == number - 1
+    assert window.current_page() == "progress"
+
+
+def test_careers_opens_on_the_learners_role(qtbot, synced, settings):
+    synced.create_profile("Ada", target_role="product-manager")
+    win = MainWindow(synced, settings)
+    qtbot.addWidget(win)
+    win.show_page("careers")
+    page = win.page("careers")
+    assert page.roles.currentItem().data(Qt.ItemDataRole.UserRole) == "product-manager"
+    win.tasks.shutdown()

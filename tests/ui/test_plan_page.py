@@ -153,6 +153,19 @@ def test_today_shows_the_next_item_and_marking_it_done_moves_on(qtbot, window):
     assert window.current_page() in ("curriculum", "labs")
 
 
+def test_today_offers_resume_only_for_unfinished_work(qtbot, window):
+    ada = set_up(window)
+    window.show_page("today")
+    today = window.page("today")
+    window.lodestar.log_study(ada.id, 20, topic="linear-algebra")
+    window.lodestar.set_topic_state(ada.id, "linear-algebra", TopicStatus.IN_PROGRESS)
+    today.refresh()
+    assert today.resume.isVisibleTo(today) and "Linear algebra" in today.resume.text()
+    window.lodestar.set_topic_state(ada.id, "linear-algebra", TopicStatus.DONE)
+    today.refresh()
+    assert not today.resume.isVisibleTo(today)  # nothing left to resume there
+
+
 def test_switching_profile_switches_the_plan(qtbot, window):
     ada = set_up(window)
     grace = window.lodestar.save_profile(replace(ada, id=0, name="Grace", target_role="product-manager"))

@@ -88,14 +88,14 @@ def test_the_log_time_dialog_names_what_is_wrong_and_saves(qtbot, synced, ada):
     topics = synced.topic_titles()
     dialog = LogTimeDialog(synced, synced.profile(ada.id), topics)
     qtbot.addWidget(dialog)
-    assert dialog.day.maximumDate() == QDate.currentDate()  # no days in the future
+    assert dialog.day.maximumDate() == QDate(date.today())  # no days in the future
     dialog.minutes.setValue(0)
     dialog.accept()
     assert dialog.error.isVisibleTo(dialog) and "more than 0 minutes" in dialog.error.text()
     assert dialog.saved is None and synced.study_sessions(ada.id) == []
     slug = next(iter(topics))
     dialog.topic.setCurrentIndex(dialog.topic.findData(slug))
-    dialog.day.setDate(QDate.currentDate().addDays(-3))
+    dialog.day.setDate(QDate(date.today()).addDays(-3))
     dialog.minutes.setValue(50)
     dialog.note.setText("exercises")
     dialog.accept()

@@ -55,7 +55,8 @@ class CareersPage(QWidget):
 
     def refresh(self) -> None:
         current = self.roles.currentItem()
-        keep = current.data(SLUG_ROLE) if current else None
+        # First time: open on the learner's own role; afterwards keep the one they chose.
+        keep = current.data(SLUG_ROLE) if current else self.profile.target_role
         self._skills = {s.slug: s for s in self.lodestar.skills()}
         self._roles = {r.slug: r for r in self.lodestar.roles()}
         self.roles.clear()
@@ -71,6 +72,10 @@ class CareersPage(QWidget):
 
     def set_profile(self, profile: Profile) -> None:
         self.profile = profile
+        own = self.roles.findItems(self._roles[profile.target_role].name, Qt.MatchFlag.MatchExactly) \
+            if profile.target_role in self._roles else []
+        if own:
+            self.roles.setCurrentItem(own[0])  # another learner: their role
         self._on_select(self.roles.currentItem(), None)
 
     def _on_select(self, item: QListWidgetItem | None, _previous) -> None:

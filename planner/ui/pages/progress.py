@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import LodestarError
 from planner.core.models import Profile
+from planner.core.text import plural
 from planner.core.tracking import LoggedSession, ProgressOverview, RunningTimer
 from planner.services import Lodestar
 from planner.services.progress import local_zone
@@ -65,7 +66,7 @@ class LogTimeDialog(QDialog):
         for slug, title in topics.items():
             self.topic.addItem(title, slug)
         # Python's clock, not Qt's: one clock for the whole app, which tests can set.
-        today = QDate(date.today().year, date.today().month, date.today().day)
+        today = QDate(date.today())
         self.day = QDateEdit(today, objectName="logDay", calendarPopup=True)
         self.day.setMaximumDate(today)
         self.day.setDisplayFormat("ddd d MMM yyyy")
@@ -261,7 +262,8 @@ class ProgressPage(QWidget):
         self._colour_swatches()
         active = sum(1 for d in overview.days if d.events)
         hours = sum(d.minutes for d in overview.days) / 60
-        self.heatmap_caption.setText(f"{active} study days and {hours:.0f} hours in the last year")
+        self.heatmap_caption.setText(
+            f"{plural(active, 'study day')} and {plural(round(hours), 'hour')} in the last year")
         today = overview.days[-1] if overview.days else None
         week = overview.weeks[-1] if overview.weeks else None
         self.today_text.setText(
@@ -293,9 +295,9 @@ class ProgressPage(QWidget):
         s = overview.streak
         if s.current:
             hint = "" if s.today_counts else " · study today to keep it"
-            text = f"<b>{s.current}-day streak</b>{hint} · longest {s.longest} days"
+            text = f"<b>{s.current}-day streak</b>{hint} · longest {plural(s.longest, 'day')}"
         elif s.longest:
-            text = f"No streak right now · longest {s.longest} days"
+            text = f"No streak right now · longest {plural(s.longest, 'day')}"
         else:
             text = "Study today to start a streak"
         self.streak.setText(text)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from planner.core.errors import LodestarError
 from planner.core.models import Profile, ReadingKind
 from planner.core.readings import ReadingEntry, ReadingImport, ReadingStatus
+from planner.core.text import plural
 from planner.services import Lodestar
 from planner.ui.pages.reading_detail import ReadingDetail
 from planner.ui.pages.reading_dialogs import ImportReportDialog, ReadingDialog
@@ -197,7 +198,7 @@ class ReadingsPage(QWidget):
         reading = sum(e.status is ReadingStatus.READING for e in entries)
         own = sum(e.own for e in entries)
         shown = self.proxy.rowCount()
-        text = f"{len(entries)} readings: {reading} in progress, {read} read, {own} of your own"
+        text = f"{plural(len(entries), 'reading')}: {reading} in progress, {read} read, {own} of your own"
         self.counts.setText(text + (f" · {shown} shown" if shown != len(entries) else ""))
 
     def say(self, text: str, kind: str = "info") -> None:

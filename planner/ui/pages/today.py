@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import PlanError
 from planner.core.models import PlanItem, PlanItemKind, Profile, StudyPlan, TopicStatus
+from planner.core.text import plural
 from planner.services import Lodestar
 from planner.ui.widgets.deadlines import countdown
 from planner.ui.widgets.timeline import item_text, progress_text
@@ -57,7 +58,8 @@ class TodayPage(QWidget):
         self.week.itemActivated.connect(self._activated)
         self.progress = QProgressBar(objectName="todayProgress", maximum=1000, textVisible=False)
         self.progress_label = QLabel(objectName="todayProgressText", wordWrap=True)
-        self.deadlines = QListWidget(objectName="deadlines")
+        self.deadlines = QListWidget(objectName="deadlines", wordWrap=True)
+        self.deadlines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.streak = QLabel(objectName="streak", wordWrap=True)
         self.streak.setStyleSheet("font-size: 12pt;")
         self.reviews = QLabel(objectName="dueReviews")
@@ -171,13 +173,14 @@ class TodayPage(QWidget):
     def _show_daily_loop(self) -> None:
         """Streak, cards due today and where to pick up."""
         streak = self.lodestar.streak_now(self.profile.id)
+        longest = f"(longest {plural(streak.longest, 'day')})"
         if streak.current:
             keep = "" if streak.today_counts else " — study today to keep it"
-            self.streak.setText(f"{streak.current}-day study streak{keep} (longest {streak.longest})")
+            self.streak.setText(f"{streak.current}-day study streak{keep} {longest}")
         else:
-            self.streak.setText(f"No streak yet — study today to start one (longest {streak.longest})")
+            self.streak.setText(f"No streak yet — study today to start one {longest}")
         due = self.lodestar.due_reviews(self.profile.id)
-        self.reviews.setText(f"{due} card{'s' if due != 1 else ''} due today" if due
+        self.reviews.setText(f"{plural(due, 'card')} due today" if due
                              else "No cards due today")
         self.review_button.setEnabled(due > 0)
         last = self.lodestar.last_activity(self.profile.id)
@@ -185,11 +188,19 @@ class TodayPage(QWidget):
         if last is not None:
             kind, subject = last
             target = ("lab", subject) if kind == "lab" else ("topic", subject) if subject else None
+            if target is not None and self._finished(*target):
+                target = None  # nothing to resume: offer the plan's next item instead
             if target is not None:
                 self._resume_target = target
                 name = self._titles().get(subject, subject) if target[0] == "topic" else subject
                 self.resume.setText(f"Resume: {'lab ' if target[0] == 'lab' else ''}{name}")
         self.resume.setVisible(self._resume_target is not None)
+
+    def _finished(self, kind: str, slug: str) -> bool:
+        if kind == "lab":
+            return slug in self.lodestar.labs_done(self.profile.id)
+        return self.lodestar.topic_states(self.profile.id).get(slug) in (TopicStatus.DONE,
+                                                                          TopicStatus.SKIPPED)
 
     def _titles(self) -> dict[str, str]:
         return self.lodestar.topic_titles()
@@ -208,7 +219,8 @@ class TodayPage(QWidget):
             upcoming = [d for d in upcoming if d.series in followed][:DEADLINES_SHOWN]
         for d in upcoming:
             local = d.due.astimezone()
-            QListWidgetItem(f"{d.series_title} {d.year} · {d.kind.value} deadline · "
+            # Two short lines rather than one long one: the side column is narrow.
+            QListWidgetItem(f"{d.series_title} {d.year} · {d.kind.value} deadline\n"
                             f"{local:%a %d %b %H:%M} ({countdown(d.due, now)} left)", self.deadlines)
         if not self.deadlines.count():
             QListWidgetItem("No deadlines ahead for the conferences you follow." if followed

@@ -1,0 +1,10 @@
+"""Small wording helpers shared by both front ends."""
+
+from __future__ import annotations
+
+
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """ "1 day", "2 days", "0 days"; `many` for irregular plurals ("1 study day" → "study days"
+    is regular; "1 query", "2 queries" is not)."""
+    number = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{number} {word if count == 1 else many or word + 's'}"
