@@ -277,3 +277,19 @@ def _local_time(raw: str, lenient: bool) -> datetime | None:
         except ValueError:
             return None
     return None
+
+
+def snapshot_date(root) -> date | None:
+    """When the pack's conference data was taken: the last ISO date on the first line of
+    `conferences/SOURCE` ('ccfddl/ccf-deadlines @ <commit> 2026-08-20'); None when it is missing
+    or says no date."""
+    try:
+        with open(os.path.join(root, "conferences", "SOURCE"), encoding="utf-8") as handle:
+            line = handle.readline(1000)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", line)
+    try:
+        return date.fromisoformat(found[-1]) if found else None
+    except ValueError:
+        return None

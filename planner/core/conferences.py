@@ -3,11 +3,48 @@ files, and what is due next; and what an import of a deadline file did."""
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from planner.core.imports import ImportResult
-from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline
+from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline, DeadlineKind
+
+EDITIONS_FOR_ESTIMATE = 4  # the latest editions an expected deadline is read from
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class ExpectedDeadline:
+    """The next edition's paper deadline as past editions suggest it: not announced, an
+    estimate. `earliest`/`latest` span the past deadlines moved to the expected year."""
+
+    year: int
+    earliest: date
+    latest: date
+    from_years: tuple[int, ...]
+
+    @property
+    def when(self) -> str:
+        """'early-to-mid May', 'late April to early May', 'mid June'."""
+        first, last = _part(self.earliest.day), _part(self.latest.day)
+        if (self.earliest.year, self.earliest.month) == (self.latest.year, self.latest.month):
+            span = first if first == last else f"{first}-to-{last}"
+            return f"{span} {MONTHS[self.earliest.month - 1]}"
+        return (f"{first} {MONTHS[self.earliest.month - 1]} to "
+                f"{last} {MONTHS[self.latest.month - 1]}")
+
+    @property
+    def basis(self) -> str:
+        """'from 2023–2026' (or 'from 2025' for one edition)."""
+        low, high = min(self.from_years), max(self.from_years)
+        return f"from {low}" if low == high else f"from {low}–{high}"
+
+
+def _part(day: int) -> str:
+    return "early" if day <= 10 else "mid" if day <= 20 else "late"
 
 
 @dataclass(frozen=True)
@@ -60,6 +97,31 @@ class ConferenceView:
         """Whether an edition of this year or later has a deadline not announced yet."""
         return any(d.deadline.due is None and d.edition.year >= now.year for d in self.deadlines())
 
+    def expected_next(self, now: datetime) -> ExpectedDeadline | None:
+        """When nothing is announced ahead, the paper deadline the next edition can be expected
+        at, from the latest past editions' deadlines (each kept at its offset from its edition's
+        year, so AAAI's August deadline for the next February stays the year before) and the
+        series' usual gap between editions (biennial series skip a year). None when a deadline
+        is ahead or awaited, or no past edition has a paper deadline."""
+        if self.next_deadline(now) is not None or self.awaits_dates(now):
+            return None
+        past = sorted(((e.year, d.due) for e in self.series.editions for d in e.deadlines
+                       if d.kind is DeadlineKind.PAPER and d.due is not None), reverse=True)
+        latest: dict[int, datetime] = {}
+        for year, due in past:  # one deadline per edition: its last paper deadline
+            latest.setdefault(year, due)
+        years = sorted(latest)[-EDITIONS_FOR_ESTIMATE:]
+        if not years:
+            return None
+        gaps = Counter(b - a for a, b in itertools.pairwise(years))
+        step = gaps.most_common(1)[0][0] if gaps else 1
+        year = years[-1] + step
+        while True:
+            moved = [_moved(latest[y], year + latest[y].year - y) for y in years]
+            if max(moved) >= now.date():
+                return ExpectedDeadline(year, min(moved), max(moved), tuple(years))
+            year += step
+
     def is_past(self, edition: ConferenceEdition, now: datetime) -> bool:
         """An edition is past when nothing is due any more: no announced deadline ahead and no
         unannounced one (an unannounced deadline of an earlier year is never coming)."""
@@ -89,3 +151,9 @@ class ConferenceImportResult(ImportResult):
                                                (self.unchanged, "unchanged"),
                                                (self.kept, "already shipped")) if n]
         return f" ({', '.join(parts)})" if parts else ""
+
+
+def _moved(due: datetime, year: int) -> date:
+    """`due`'s day of the year in `year` (29 February becomes the 28th)."""
+    day = min(due.day, 28) if (due.month, due.day) == (2, 29) else due.day
+    return date(year, due.month, day)

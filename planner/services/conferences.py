@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.content.conference_import import parse_conference_file
-from planner.content.conferences import FIELDS
+from planner.content.conferences import FIELDS, snapshot_date
 from planner.core.conferences import ConferenceImportResult, ConferenceView
 from planner.db import conferences as store
 from planner.services.files import read_text, write_atomically
@@ -35,6 +35,11 @@ class Conferences:
     """The use cases of this area."""
 
     _session: Callable[[], contextlib.AbstractContextManager]
+    resources: Path
+
+    def conference_data_date(self) -> date | None:
+        """When the shipped conference data was taken, so pages can say how fresh it is."""
+        return snapshot_date(self.resources)
 
     conference_fields = staticmethod(conference_fields)
 

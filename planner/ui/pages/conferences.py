@@ -207,9 +207,12 @@ class ConferencesPage(QWidget):
         followed = sum(v.followed for v in self.views.values())
         zone = self.clock().astimezone(self.zone)
         offset = zone.strftime("%z")
+        taken = self.lodestar.conference_data_date()
+        fresh = (f" · shipped deadlines as of {taken:%d %b %Y}; Import… brings fresher ones"
+                 if taken else "")
         self.status.setText(
             f"{shown} of {len(self.views)} conferences shown · {followed} followed · times in "
-            f"your time zone ({zone.tzname()}, UTC{offset[:3]}:{offset[3:]})")
+            f"your time zone ({zone.tzname()}, UTC{offset[:3]}:{offset[3:]}){fresh}")
 
     def selected_slug(self) -> str | None:
         return self.table.selected_slug()

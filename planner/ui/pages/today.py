@@ -222,9 +222,25 @@ class TodayPage(QWidget):
             # Two short lines rather than one long one: the side column is narrow.
             QListWidgetItem(f"{d.series_title} {d.year} · {d.kind.value} deadline\n"
                             f"{local:%a %d %b %H:%M} ({countdown(d.due, now)} left)", self.deadlines)
+        if len(upcoming) < DEADLINES_SHOWN:  # the shipped data ages: say what past years suggest
+            self._show_expected(followed, now, DEADLINES_SHOWN - len(upcoming))
         if not self.deadlines.count():
             QListWidgetItem("No deadlines ahead for the conferences you follow." if followed
                             else "No deadlines ahead in the conference data.", self.deadlines)
+
+    def _show_expected(self, followed: set[str], now: datetime, room: int) -> None:
+        views = [v for v in self.lodestar.conference_list(self.profile.id)
+                 if not followed or v.slug in followed]
+        expected = sorted(((e.earliest, v.title, e) for v in views
+                           if (e := v.expected_next(now)) is not None), key=lambda t: t[:2])
+        for _start, title, e in expected[:room]:
+            item = QListWidgetItem(f"{title} {e.year} · paper deadline\n"
+                                   f"expected {e.when} {e.earliest.year} (estimate)", self.deadlines)
+            item.setToolTip(f"Not announced yet: an estimate {e.basis}. Import fresher deadline "
+                            "data on the Conferences page to see the real one.")
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
 
     def _open(self, item: PlanItem | None) -> None:
         if item is None:

@@ -1,7 +1,8 @@
 """The table of conference series: follow star, title, field, ranks, the next deadline in the
 learner's time zone and a countdown to it.
 
-Rows sort by the next deadline (then "not announced", then those with nothing due, greyed).
+Rows sort by the next deadline (then "not announced", then the deadlines past editions suggest,
+marked as expected and in italics, then those with nothing due, greyed).
 `tick(now)` rewrites only countdown text from what is loaded; a row whose deadline has just passed
 moves on to its next one.
 """
@@ -21,7 +22,7 @@ SLUG = Qt.ItemDataRole.UserRole
 SORT = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("★", "Conference", "Field", "CCF", "CORE", "Next deadline (your time)", "Countdown")
 STAR, TITLE, FIELD, CCF, CORE, NEXT, LEFT = range(len(COLUMNS))
-WAITING, NOTHING = 1e12, 2e12  # after every timestamp: not announced, then nothing due
+WAITING, EXPECTED, NOTHING = 1e12, 2e12, 3e12  # after every timestamp: not announced, estimates, none
 RANK_ORDER = {"A*": 0, "A": 1, "B": 2, "C": 3}
 
 
@@ -107,13 +108,25 @@ class ConferenceTable(QTableWidget):
             sort_key = due.timestamp()
         else:
             due = None
-            next_item.setText(NOT_ANNOUNCED if waiting else "—")
-            next_item.setToolTip("The organisers have not announced the dates yet" if waiting
-                                 else "No deadline ahead")
+            expected = None if waiting else view.expected_next(now)
+            if expected is not None:
+                next_item.setText(f"expected {expected.when} {expected.earliest.year}")
+                next_item.setToolTip(
+                    f"{view.title} {expected.year}: not announced yet. An estimate from the "
+                    f"{expected.basis.removeprefix('from ')} editions' paper deadlines; import "
+                    "fresher deadline data to see the real one.")
+                sort_key = EXPECTED + expected.earliest.toordinal()
+            else:
+                next_item.setText(NOT_ANNOUNCED if waiting else "—")
+                next_item.setToolTip("The organisers have not announced the dates yet" if waiting
+                                     else "No deadline ahead")
+                sort_key = WAITING if waiting else NOTHING
             left_item.setText("")
-            sort_key = WAITING if waiting else NOTHING
+            font = QFont(next_item.font())
+            font.setItalic(expected is not None)  # an estimate reads differently from a date
+            next_item.setFont(font)
         self._next_due[slug] = due
-        colour = self.palette().color(QPalette.ColorRole.Text if ahead or waiting
+        colour = self.palette().color(QPalette.ColorRole.Text if ahead or waiting or sort_key < NOTHING
                                       else QPalette.ColorRole.PlaceholderText)
         for column in range(len(COLUMNS)):
             self.item(row, column).setForeground(colour)

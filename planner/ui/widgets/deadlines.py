@@ -115,6 +115,17 @@ class ConferenceDetail(QWidget):
     def _fill(self, view: ConferenceView, now: datetime, zone: tzinfo | None) -> None:
         self.tree.clear()
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        expected = view.expected_next(now)
+        if expected is not None:
+            item = QTreeWidgetItem(self.tree, [
+                f"{view.title} {expected.year} · paper deadline expected {expected.when} "
+                f"{expected.earliest.year} (an estimate {expected.basis}; not announced yet)"])
+            item.setFirstColumnSpanned(True)
+            item.setToolTip(0, "Past editions' paper deadlines moved to the next edition's year. "
+                               "Import fresher deadline data (Import…) to see the real one.")
+            font = item.font(0)
+            font.setItalic(True)
+            item.setFont(0, font)
         for edition in sorted(view.series.editions, key=lambda e: -e.year):
             where = " · ".join(x for x in (edition.place, edition.dates) if x)
             top = QTreeWidgetItem(self.tree, [f"{view.title} {edition.year}"
