@@ -217,3 +217,14 @@ def test_a_date_no_pace_can_meet_offers_no_pace(qtbot, window):
     page._shortfall(hopeless)
     assert "No pace up to 100 h a week would meet it" in page.banner.text.text()
     assert page.banner.first.isHidden() and page.banner.second.isHidden()  # no button offers one
+
+
+def test_today_fills_the_deadline_list_with_estimates_when_the_data_has_aged(qtbot, window, clock):
+    clock.move_to(datetime(2026, 12, 6, 9, tzinfo=UTC))  # months after the data was taken
+    window.lodestar.follow_conference(window.profile.id, "neurips")
+    window.show_page("today")
+    today = window.page("today")
+    today.refresh()
+    lines = [today.deadlines.item(i).text() for i in range(today.deadlines.count())]
+    assert lines == ["NeurIPS 2027 · paper deadline\nexpected early-to-late May 2027 (estimate)"]
+    assert today.deadlines.item(0).font().italic()
