@@ -37,6 +37,16 @@ class ExpectedDeadline:
                 f"{last} {MONTHS[self.latest.month - 1]}")
 
     @property
+    def short(self) -> str:
+        """'late Jan–early Feb 2027', 'mid–late May 2027': for a table cell."""
+        first, last = _part(self.earliest.day), _part(self.latest.day)
+        start, end = MONTHS[self.earliest.month - 1][:3], MONTHS[self.latest.month - 1][:3]
+        if (self.earliest.year, self.earliest.month) == (self.latest.year, self.latest.month):
+            span = first if first == last else f"{first}–{last}"
+            return f"{span} {start} {self.latest.year}"
+        return f"{first} {start}–{last} {end} {self.latest.year}"
+
+    @property
     def basis(self) -> str:
         """'from 2023–2026' (or 'from 2025' for one edition)."""
         low, high = min(self.from_years), max(self.from_years)

@@ -11,6 +11,7 @@ sees it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import String, delete, desc, func, or_, select, type_coerce
@@ -247,17 +248,20 @@ def readings_read(session: Session, profile_id: int) -> list[tuple[datetime, str
             for finished, updated, slug, shipped, own in rows]
 
 
-def last_lesson_or_lab(session: Session, profile_id: int) -> tuple[str, str] | None:
-    """("lesson", topic slug) or ("lab", lab slug) of the latest thing the learner worked on:
-    a topic studied or done, a study timer running on a topic, or a lab run started."""
+def last_lesson_or_lab(session: Session, profile_id: int, finished_topics: Iterable[str] = (),
+                       finished_labs: Iterable[str] = ()) -> tuple[str, str] | None:
+    """("lesson", topic slug) or ("lab", lab slug) of the latest thing the learner worked on
+    and has not finished: a topic studied, a study timer running on a topic, or a lab run
+    started; topics in `finished_topics` and labs in `finished_labs` are passed over."""
     lesson = session.execute(
         select(ActivityRow.at, ActivityRow.subject).where(
             ActivityRow.profile_id == profile_id, ActivityRow.subject != "",
-            ActivityRow.kind.in_(("study", "topic_done")))
+            ActivityRow.kind == "study", ActivityRow.subject.notin_(list(finished_topics)))
         .order_by(desc(ActivityRow.at)).limit(1)).first()
     timer = _timer_row(session, profile_id)
     lab = session.execute(
-        select(LabRunRow.started_at, LabRunRow.lab_slug).where(LabRunRow.profile_id == profile_id)
+        select(LabRunRow.started_at, LabRunRow.lab_slug).where(
+            LabRunRow.profile_id == profile_id, LabRunRow.lab_slug.notin_(list(finished_labs)))
         .order_by(desc(LabRunRow.started_at)).limit(1)).first()
     candidates = [(when, "lesson", slug) for when, slug in ([lesson] if lesson else [])]
     if timer is not None and timer.topic_slug:

@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.core.errors import LodestarError, NotFoundError, PlanError
-from planner.core.models import Profile, RoleSkill, StudyPlan
+from planner.core.models import Profile, RoleSkill, StudyPlan, TopicStatus
 from planner.core.progress import (
     DAY_BOUNDARY,
     Activity,
@@ -59,6 +59,7 @@ HEATMAP_DAYS = 365
 WEEKS_SHOWN = 12  # weeks before this one on the weekly hours chart
 MIN_TIMER_MINUTES = 1.0  # a timer stopped sooner was started by mistake: nothing is recorded
 PERIODS = ("month", "all")
+SETTLED_STATES = (TopicStatus.DONE, TopicStatus.SKIPPED)  # nothing left to resume in these
 
 
 @functools.cache
@@ -213,9 +214,13 @@ class ProgressTracking:
 
     def last_activity(self, profile_id: int) -> tuple[str, str] | None:
         """What "resume" opens: ("lesson", topic slug) or ("lab", lab slug) of the latest topic
-        studied or done, or lab run started; None before any."""
+        studied or lab run started that is not finished (a topic done or skipped, a lab
+        completed); None when there is nothing to resume."""
         with self._session() as session:
-            return store.last_lesson_or_lab(session, profile_id)
+            states = repository.topic_states(session, profile_id)
+            finished = [slug for slug, state in states.items() if state in SETTLED_STATES]
+            labs = profiles.completed_labs(session, profile_id)
+            return store.last_lesson_or_lab(session, profile_id, finished, labs)
 
     def progress_overview(self, profile_id: int, today: date | None = None) -> ProgressOverview:
         """The Progress page's figures: streak, the year heatmap, planned vs studied hours of

@@ -28,6 +28,7 @@ def test_an_annual_series_is_expected_next_year_within_its_usual_weeks():
     expected = view.expected_next(NOW)
     assert (expected.year, expected.earliest, expected.latest) == (2027, date(2027, 5, 6), date(2027, 5, 22))
     assert expected.when == "early-to-late May" and expected.basis == "from 2023–2026"
+    assert expected.short == "early–late May 2027"
 
 
 def test_a_deadline_the_year_before_its_edition_keeps_that_offset():
@@ -50,6 +51,7 @@ def test_months_spanned_and_leap_days_read_naturally():
     expected = view.expected_next(datetime(2025, 6, 1, tzinfo=UTC))
     assert (expected.earliest, expected.latest) == (date(2026, 2, 28), date(2026, 3, 2))
     assert expected.when == "late February to early March"
+    assert expected.short == "late Feb–early Mar 2026"
 
 
 def test_no_estimate_when_a_deadline_is_ahead_awaited_or_never_given():

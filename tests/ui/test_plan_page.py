@@ -161,9 +161,13 @@ def test_today_offers_resume_only_for_unfinished_work(qtbot, window):
     window.lodestar.set_topic_state(ada.id, "linear-algebra", TopicStatus.IN_PROGRESS)
     today.refresh()
     assert today.resume.isVisibleTo(today) and "Linear algebra" in today.resume.text()
+    window.lodestar.log_study(ada.id, 15, topic="probability-statistics")
+    window.lodestar.set_topic_state(ada.id, "probability-statistics", TopicStatus.DONE)
+    today.refresh()  # the latest topic is finished: resume the one before it
+    assert today.resume.isVisibleTo(today) and "Linear algebra" in today.resume.text()
     window.lodestar.set_topic_state(ada.id, "linear-algebra", TopicStatus.DONE)
     today.refresh()
-    assert not today.resume.isVisibleTo(today)  # nothing left to resume there
+    assert not today.resume.isVisibleTo(today)  # nothing left to resume
 
 
 def test_switching_profile_switches_the_plan(qtbot, window):

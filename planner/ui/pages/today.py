@@ -189,19 +189,11 @@ class TodayPage(QWidget):
         if last is not None:
             kind, subject = last
             target = ("lab", subject) if kind == "lab" else ("topic", subject) if subject else None
-            if target is not None and self._finished(*target):
-                target = None  # nothing to resume: offer the plan's next item instead
             if target is not None:
                 self._resume_target = target
                 name = self._titles().get(subject, subject) if target[0] == "topic" else subject
                 self.resume.setText(f"Resume: {'lab ' if target[0] == 'lab' else ''}{name}")
         self.resume.setVisible(self._resume_target is not None)
-
-    def _finished(self, kind: str, slug: str) -> bool:
-        if kind == "lab":
-            return slug in self.lodestar.labs_done(self.profile.id)
-        return self.lodestar.topic_states(self.profile.id).get(slug) in (TopicStatus.DONE,
-                                                                          TopicStatus.SKIPPED)
 
     def _titles(self) -> dict[str, str]:
         return self.lodestar.topic_titles()

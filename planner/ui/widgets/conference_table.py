@@ -110,9 +110,10 @@ class ConferenceTable(QTableWidget):
             due = None
             expected = None if waiting else view.expected_next(now)
             if expected is not None:
-                next_item.setText(f"expected {expected.when} {expected.earliest.year}")
+                next_item.setText(f"expected {expected.short}")
                 next_item.setToolTip(
-                    f"{view.title} {expected.year}: not announced yet. An estimate from the "
+                    f"{view.title} {expected.year}: expected {expected.when} {expected.earliest.year}, "
+                    f"not announced yet. An estimate from the "
                     f"{expected.basis.removeprefix('from ')} editions' paper deadlines; import "
                     "fresher deadline data to see the real one.")
                 sort_key = EXPECTED + expected.earliest.toordinal()
