@@ -60,6 +60,7 @@ class TodayPage(QWidget):
         self.progress_label = QLabel(objectName="todayProgressText", wordWrap=True)
         self.deadlines = QListWidget(objectName="deadlines", wordWrap=True)
         self.deadlines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.deadlines.setSpacing(4)
         self.streak = QLabel(objectName="streak", wordWrap=True)
         self.streak.setStyleSheet("font-size: 12pt;")
         self.reviews = QLabel(objectName="dueReviews")
