@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from planner.core.errors import LodestarError, PlanError
-from planner.core.models import WEEKDAYS, PlanItemKind, Profile, StudyPlan
+from planner.core.models import WEEKDAYS, Profile, StudyPlan
 from planner.core.text import plural
 from planner.services import Lodestar
 
@@ -150,7 +150,12 @@ def _plan(lodestar: Lodestar, args: argparse.Namespace) -> int:
     if args.json:
         from planner.plan import plan_to_dict
 
-        print(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
+        data = plan_to_dict(plan)
+        for week, shown in zip(plan.weeks, data["weeks"], strict=True):
+            # What a reader of the JSON wants beside the stored fields: how full each week is.
+            shown["study_hours"] = round(week.study_hours, 4)
+            shown["fill"] = round(week.study_hours / week.capacity, 4) if week.capacity else None
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         _print_plan(profile, plan)
     for path, kind in ((args.ics, "ics"), (args.markdown, "markdown")):
@@ -185,7 +190,4 @@ def _print_plan(profile: Profile, plan: StudyPlan) -> None:
         print(f"\nWeek {week.index + 1} · {week.start:%d %b} – {week.end:%d %b %Y}"
               f"  ({week.study_hours:g} of {week.capacity:g} h)")
         for item in week.items:
-            part = f" (part {item.part} of {item.parts})" if item.parts > 1 else ""
-            label = {PlanItemKind.LESSON: "Lesson", PlanItemKind.LAB: "Lab",
-                     PlanItemKind.REVIEW: "Review"}[item.kind]
-            print(f"  {label:7} {item.title}{part}  {item.hours:g} h")
+            print(f"  {item.kind.label:7} {item.label}  {item.hours:g} h")

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from planner.core.models import LessonSection
+
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
@@ -93,3 +95,30 @@ def render_lesson(markdown: str, dark: bool = False,
 
     body = re.sub(r"<p>LODESTARMATH(\d+)X</p>", put_back, body)
     return re.sub(r"LODESTARMATH(\d+)X", put_back, body)
+
+
+_FENCE = re.compile(r"^(```|~~~)")
+_SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+
+
+def lesson_sections(markdown: str) -> tuple[LessonSection, ...]:
+    """The lesson's `##` sections with the share of its length each holds (words, code and
+    formulas alike); what comes before the first `##` counts with the first. One section, or
+    none for a lesson without `##` headings, means the lesson is not split at sections."""
+    titles: list[str] = []
+    words: list[int] = [0]
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line.strip()):
+            fenced = not fenced
+        heading = None if fenced else _SECTION.match(line)
+        if heading:
+            titles.append(heading.group(1))
+            if len(titles) > 1:
+                words.append(0)
+            continue
+        words[-1] += len(line.split())
+    total = sum(words)
+    if len(titles) < 2 or total == 0:
+        return ()
+    return tuple(LessonSection(title, count / total) for title, count in zip(titles, words, strict=True))

@@ -11,7 +11,7 @@ from planner.content.conferences import parse_conference_file
 from planner.content.fields import Problems, Record
 from planner.content.formulas import formula_problem, formulas_with_lines
 from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
-from planner.content.lesson import CODE_SPAN, FENCE
+from planner.content.lesson import CODE_SPAN, FENCE, lesson_sections
 from planner.content.yamlsource import LineList, YamlSyntaxError, load_yaml
 from planner.core.errors import ContentError, Problem
 from planner.core.models import (
@@ -344,6 +344,7 @@ def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
         prerequisites=tuple(t for t, _ in refs["prerequisites"]),
         body=body, skills=tuple(skills), labs=tuple(t for t, _ in refs["labs"]),
         readings=tuple(t for t, _ in refs["readings"]), cards=tuple(cards),
+        sections=lesson_sections(body),
     )
 
 

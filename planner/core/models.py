@@ -178,14 +178,24 @@ class TopicSummary:
 
 
 @dataclass(frozen=True)
+class LessonSection:
+    """One `##` section of a lesson and the share of the lesson's study time it takes."""
+
+    title: str
+    share: float
+
+
+@dataclass(frozen=True)
 class Topic(TopicSummary):
-    """A topic with everything its lesson page shows."""
+    """A topic with everything its lesson page shows. `sections` are the lesson's `##` sections
+    with the share of its study time each takes (by length), for plans that split a lesson."""
 
     body: str = ""
     skills: tuple[SkillLevel, ...] = ()
     labs: tuple[str, ...] = ()
     readings: tuple[str, ...] = ()
     cards: tuple[Card, ...] = ()
+    sections: tuple[LessonSection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,7 @@ class PlanTopic:
     prerequisites: tuple[str, ...] = ()
     skills: tuple[SkillLevel, ...] = ()
     labs: tuple[str, ...] = ()
+    sections: tuple[float, ...] = ()  # each section's share of the hours; () = one undivided lesson
 
 
 @dataclass(frozen=True)
@@ -308,7 +319,9 @@ class PlanItemKind(StrEnum):
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One thing to do in a week. A lesson longer than a week is split: `part` of `parts`."""
+    """One thing to do in a week. A lesson that does not fit a week's hours is split at its
+    sections: `part` of `parts`, covering sections `first_section`…`last_section` (1-based;
+    0 when the lesson is whole or has no sections to name)."""
 
     kind: PlanItemKind
     title: str
@@ -317,6 +330,24 @@ class PlanItem:
     lab: str | None = None
     part: int = 1
     parts: int = 1
+    first_section: int = 0
+    last_section: int = 0
+
+    @property
+    def sections(self) -> str:
+        """'§3–5', '§2', or '' for a whole lesson."""
+        if not self.first_section:
+            return ""
+        if self.last_section == self.first_section:
+            return f"§{self.first_section}"
+        return f"§{self.first_section}–{self.last_section}"
+
+    @property
+    def label(self) -> str:
+        """'Back-propagation §3–5', 'Back-propagation (part 2 of 3)', or the title."""
+        if self.sections:
+            return f"{self.title} {self.sections}"
+        return f"{self.title} (part {self.part} of {self.parts})" if self.parts > 1 else self.title
 
 
 @dataclass(frozen=True)

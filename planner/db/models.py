@@ -59,6 +59,8 @@ class TopicRow(ContentMixin, Base):
     difficulty: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text, default="")
     cards: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # The lesson's `##` sections as [title, share of the hours], for plans that split it.
+    sections: Mapped[list[list]] = mapped_column(JSON, default=list, server_default="[]")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     track: Mapped[TrackRow] = relationship()

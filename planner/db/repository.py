@@ -18,6 +18,7 @@ from planner.core.models import (
     DeadlineKind,
     Difficulty,
     Lab,
+    LessonSection,
     PlanTopic,
     Reading,
     ReadingKind,
@@ -111,6 +112,7 @@ def topic(session: Session, slug: str) -> Topic:
         labs=tuple(link.lab.slug for link in row.labs if not link.lab.archived),
         readings=tuple(link.reading.slug for link in row.readings if not link.reading.archived),
         cards=tuple(Card(c["q"], c["a"]) for c in row.cards),
+        sections=tuple(LessonSection(str(title), float(share)) for title, share in row.sections or ()),
     )
 
 
@@ -135,6 +137,7 @@ def plan_topics(session: Session) -> list[PlanTopic]:
                             if not p.prerequisite.archived),
         skills=tuple(SkillLevel(s.skill.slug, s.level) for s in row.skills if not s.skill.archived),
         labs=tuple(link.lab.slug for link in row.labs if not link.lab.archived),
+        sections=tuple(float(share) for _title, share in row.sections or ()),
     ) for row in rows]
 
 

@@ -85,7 +85,8 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
     def fill_topic(row: TopicRow, r, i: int) -> None:
         _set(row, track=tracks[r.track], title=r.title, summary=r.summary, hours=r.hours,
              difficulty=r.difficulty.value, body=r.body, position=i,
-             cards=[{"q": c.question, "a": c.answer} for c in r.cards])
+             cards=[{"q": c.question, "a": c.answer} for c in r.cards],
+             sections=[[section.title, section.share] for section in r.sections])
         changed_topics.append((row, r))
 
     # A topic's position counts within its track, so adding a topic elsewhere changes nothing here.

@@ -141,8 +141,7 @@ def _label(item: PlanItem, titles: Mapping[str, str]) -> str:
         return "Review"
     key = item.lab if item.kind is PlanItemKind.LAB else item.topic
     name = titles.get(key or "", item.title)
-    part = f", part {item.part} of {item.parts}" if item.parts > 1 else ""
-    return f"{item.kind.label}: {name}{part}"
+    return f"{item.kind.label}: {item.label.replace(item.title, name, 1)}"
 
 
 def _week_span(week: PlanWeek) -> str:

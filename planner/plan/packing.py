@@ -1,10 +1,11 @@
 """Laying the planned topics out in dated weeks.
 
 The packer is list scheduling: the most valuable topic whose prerequisites are all placed goes
-next; when its lesson does not fit in what is left of the week (but would fit in a whole week),
-the most valuable ready topic that does fit takes the leftover, and the week closes when none
-does. A lesson longer than a whole week is split over consecutive weeks, and a topic's labs
-follow its lesson with nothing in between.
+next. When its lesson does not fit in what is left of the week, the week is filled with its
+first sections (a lesson continues next week where a section ends), or, when no section boundary
+fits, with the most valuable ready topic that fits whole; the week closes when neither does.
+No piece of a lesson is shorter than `MIN_PIECE`; a section longer than a whole week is split
+by hours. A topic's labs follow its lesson's last piece with nothing in between.
 
 The order of preference is fixed before packing, so the searches for a pace or for topics to
 drop re-run only this part.
@@ -23,6 +24,8 @@ from planner.plan.graph import TopicGraph
 from planner.plan.select import Selection, unlock_counts
 
 EPS = 1e-10  # float slack when comparing hours; far below anything a person would notice
+MIN_PIECE = 0.5  # hours: no part of a split lesson is shorter (a whole short lesson may be)
+SITTING = 0.5  # hours: a longer section may end a week part-way, after a sitting
 
 LESSON, LAB, REVIEW = PlanItemKind.LESSON, PlanItemKind.LAB, PlanItemKind.REVIEW
 
@@ -90,6 +93,7 @@ class Jobs:
     dependents: tuple[tuple[int, ...], ...]
     position: tuple[int, ...]  # rank -> place in the topics sorted by hours
     sorted_hours: tuple[float, ...]
+    sections: tuple[tuple[Section, ...], ...] = ()  # per rank: (number, hours) of each section left
 
     def total_hours(self, lab_hours: float) -> float:
         """Study hours of the whole plan: lessons and each distinct lab once."""
@@ -120,7 +124,33 @@ def make_jobs(graph: TopicGraph, selection: Selection, members: Iterable[int]) -
         dependents=tuple(tuple(rank[d] for d in graph.dependents[i] if d in rank) for i in ranked),
         position=tuple(position),
         sorted_hours=tuple(hours[r] for r in by_hours),
+        sections=tuple(_sections_left(t.sections, t.hours, h) for t, h in zip(topics, hours, strict=True)),
     )
+
+
+Section = tuple[int, float]  # the section's number (1-based; 0 for an undivided lesson), its hours
+
+
+def _sections_left(shares: tuple[float, ...], full: float, left: float) -> tuple[Section, ...]:
+    """The sections still to study when `left` of a lesson's `full` hours remain: the last ones
+    whose shares make up what is left (a learner reads a lesson in order), scaled to `left`."""
+    if len(shares) < 2 or full <= 0:
+        return ((0, left),)
+    total = sum(shares)
+    keep, share = len(shares), 0.0
+    while keep > 0 and share < left / full * total - EPS:
+        keep -= 1
+        share += shares[keep]
+    kept = range(max(keep, 0), len(shares))
+    scale = left / sum(shares[k] for k in kept)
+    return tuple(piece for k in kept for piece in _sittings(k + 1, shares[k] * scale))
+
+
+def _sittings(number: int, hours: float) -> list[Section]:
+    """A long section as equal sittings of at most `SITTING` hours (its paragraphs are read in
+    more than one go anyway), so a week can end inside it; the pieces keep its number."""
+    count = max(1, math.ceil(hours / SITTING - EPS))
+    return [(number, hours / count)] * count
 
 
 class _ReadyTopics:
@@ -184,7 +214,8 @@ class _Late(Exception):
     """The layout has passed the deadline it was asked to meet."""
 
 
-Item = tuple[PlanItemKind, int, str | None, float, int, int]  # kind, rank, lab, hours, part, parts
+# kind, rank, lab, hours, part, parts, first and last section (0 = whole or undivided)
+Item = tuple[PlanItemKind, int, str | None, float, int, int, int, int]
 
 
 class _Layout:
@@ -195,6 +226,7 @@ class _Layout:
         self.left = self.full * calendar.share(calendar.first_index)
         self.weeks: list[list[Item]] = [[]]
         self.most_weeks = most_weeks
+        self.least = min(MIN_PIECE, self.full)  # the shortest piece a lesson is cut into
 
     def next_week(self) -> None:
         if self.most_weeks is not None and len(self.weeks) >= self.most_weeks:
@@ -202,21 +234,78 @@ class _Layout:
         self.weeks.append([])
         self.left = self.full
 
-    def place(self, kind: PlanItemKind, rank: int, lab: str | None, hours: float) -> None:
-        """Put an item at the end of the layout: whole in this week if it fits, whole at the start
-        of next week if it fits a week, else in parts from this week's leftover on."""
-        if self.left + EPS < hours <= self.full + EPS:
+    def place_lab(self, rank: int, lab: str, hours: float) -> None:
+        """A lab, whole: here if it fits, else at the start of next week (split over weeks only
+        when it is longer than a whole week)."""
+        pieces = []
+        if self.left + EPS < hours:
             self.next_week()
-        pieces: list[tuple[int, float]] = []
         while hours > self.left + EPS:
-            if self.left > EPS:
-                pieces.append((len(self.weeks) - 1, self.left))
-                hours -= self.left
+            pieces.append((len(self.weeks) - 1, self.left))
+            hours -= self.left
             self.next_week()
         pieces.append((len(self.weeks) - 1, hours))
         self.left -= hours
         for part, (week, piece) in enumerate(pieces, 1):
-            self.weeks[week].append((kind, rank, lab, piece, part, len(pieces)))
+            self.weeks[week].append((LAB, rank, lab, piece, part, len(pieces), 0, 0))
+
+    def place_lesson(self, rank: int, sections: tuple[Section, ...], first: int) -> None:
+        """A lesson from here on: `first` of its sections in this week (all of them when it
+        fits), the rest from the start of next week, each week taking the sections that fit."""
+        pieces: list[tuple[int, tuple[Section, ...]]] = []
+        rest = list(sections)
+        take = first
+        while True:
+            piece, rest = rest[:take], rest[take:]
+            hours = sum(h for _, h in piece)
+            pieces.append((len(self.weeks) - 1, tuple(piece)))
+            self.left -= hours
+            if not rest:
+                break
+            self.next_week()
+            rest, take = _cut(rest, self.left, self.full, self.least)
+        for part, (week, piece) in enumerate(pieces, 1):
+            numbered = [n for n, _ in piece if n]
+            first_n, last_n = (numbered[0], numbered[-1]) if len(pieces) > 1 and numbered else (0, 0)
+            self.weeks[week].append((LESSON, rank, None, sum(h for _, h in piece), part, len(pieces),
+                                     first_n, last_n))
+
+
+def _cut(sections: list[Section], room: float, full: float, least: float) -> tuple[list[Section], int]:
+    """How many of `sections` go into `room` hours now: all when they fit; else the most whole
+    sections that fit with at least `least` hours in the piece and in what is left. Where no
+    section boundary will do, the lesson is split by hours, but only when that cannot be
+    avoided: in a whole empty week (`room == full`), or when its first section is longer than a
+    whole week. Returns the sections (one of them cut in two for a split by hours) and how many
+    to take now; 0 when nothing should go here."""
+    total = sum(h for _, h in sections)
+    if total <= room + EPS:
+        return sections, len(sections)
+    taken, best = 0.0, 0
+    for k, (_, hours) in enumerate(sections[:-1], 1):
+        taken += hours
+        if taken > room + EPS:
+            break
+        if taken >= least - EPS and total - taken >= least - EPS:
+            best = k
+    if best:
+        return sections, best
+    if room < full - EPS and sections[0][1] <= full + EPS:
+        return sections, 0  # wait for a week in which a section boundary works
+    now = min(room, total - least)
+    if now < least - EPS:
+        if room < full - EPS:
+            return sections, 0
+        now = room  # a week too short for two pieces: the lesson goes a whole week at a time
+    done = 0.0
+    for i, (number, hours) in enumerate(sections):
+        if done + hours > now + EPS:
+            if now - done <= EPS:
+                return sections, i
+            return [*sections[:i], (number, now - done), (number, hours - (now - done)),
+                    *sections[i + 1:]], i + 1
+        done += hours
+    return sections, len(sections)
 
 
 @dataclass(frozen=True)
@@ -240,20 +329,23 @@ def pack(jobs: Jobs, calendar: Calendar, lab_hours: float, deadline: date | None
     labs_placed: set[str] = set()
     try:
         while (top := ready.top()) is not None:
-            hours = jobs.hours[top]
-            if layout.left + EPS < hours <= layout.full + EPS:
-                # It fits a whole week, so it waits for one; meanwhile the leftover goes to the
-                # most preferred topic that fits in it or is long enough to be split anyway.
-                top = ready.best(layout.left + EPS, layout.full + EPS) if layout.left > EPS else None
-                if top is None:
+            sections, take = _cut(list(jobs.sections[top]), layout.left, layout.full, layout.least)
+            if take == 0:
+                # Nothing of it fits what is left: the most preferred topic that fits whole
+                # takes the leftover; else the week closes.
+                other = ready.best(layout.left + EPS, math.inf) if layout.left > EPS else None
+                if other is None:
                     layout.next_week()
                     continue
+                top = other
+                sections = list(jobs.sections[top])
+                take = len(sections)
             ready.remove(top)
-            layout.place(LESSON, top, None, jobs.hours[top])
+            layout.place_lesson(top, tuple(sections), take)
             for lab in jobs.labs[top]:
                 if lab not in labs_placed:  # a lab shared by several topics is done once
                     labs_placed.add(lab)
-                    layout.place(LAB, top, lab, lab_hours)
+                    layout.place_lab(top, lab, lab_hours)
             for d in jobs.dependents[top]:
                 waiting[d] -= 1
                 if waiting[d] == 0:
@@ -289,8 +381,8 @@ def to_weeks(packing: Packing, jobs: Jobs, calendar: Calendar) -> tuple[PlanWeek
         index = calendar.first_index + offset
         share = calendar.share(index) if offset == 0 else 1.0
         planned = [
-            PlanItem(kind, lab or jobs.titles[rank], hours, jobs.slugs[rank], lab, part, parts)
-            for kind, rank, lab, hours, part, parts in items
+            PlanItem(kind, lab or jobs.titles[rank], hours, jobs.slugs[rank], lab, part, parts, first, last)
+            for kind, rank, lab, hours, part, parts, first, last in items
         ]
         if planned and calendar.review_share > 0:
             review = calendar.hours_per_week * calendar.review_share * share

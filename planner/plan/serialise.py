@@ -70,7 +70,8 @@ def request_to_dict(request: PlanRequest) -> dict[str, Any]:
         "version": VERSION,
         "topics": [{"slug": t.slug, "title": t.title, "hours": t.hours,
                     "prerequisites": list(t.prerequisites),
-                    "skills": [[s.skill, s.level] for s in t.skills], "labs": list(t.labs)}
+                    "skills": [[s.skill, s.level] for s in t.skills], "labs": list(t.labs),
+                    "sections": list(t.sections)}
                    for t in request.topics],
         "targets": [{"skill": t.skill, "target": t.target, "weight": t.weight, "skill_name": t.skill_name}
                     for t in request.targets],
@@ -95,7 +96,8 @@ def request_from_dict(data: dict[str, Any]) -> PlanRequest:
         return PlanRequest(
             topics=tuple(PlanTopic(t["slug"], t["title"], t["hours"], tuple(t["prerequisites"]),
                                    tuple(SkillLevel(skill, level) for skill, level in t["skills"]),
-                                   tuple(t["labs"])) for t in data["topics"]),
+                                   tuple(t["labs"]), tuple(t.get("sections", ())))
+                   for t in data["topics"]),
             targets=tuple(RoleSkill(t["skill"], t["target"], t["weight"], t["skill_name"])
                           for t in data["targets"]),
             levels=dict(data["levels"]),
@@ -121,12 +123,14 @@ def _check_version(data: Any, what: str) -> None:
 
 def _item_to_dict(item: PlanItem) -> dict[str, Any]:
     return {"kind": item.kind.value, "title": item.title, "hours": item.hours, "topic": item.topic,
-            "lab": item.lab, "part": item.part, "parts": item.parts}
+            "lab": item.lab, "part": item.part, "parts": item.parts,
+            "first_section": item.first_section, "last_section": item.last_section}
 
 
 def _item_from_dict(data: dict[str, Any]) -> PlanItem:
+    # Plans stored before lessons were split at sections name no sections.
     return PlanItem(PlanItemKind(data["kind"]), data["title"], data["hours"], data["topic"], data["lab"],
-                    data["part"], data["parts"])
+                    data["part"], data["parts"], data.get("first_section", 0), data.get("last_section", 0))
 
 
 def _shortfall_to_dict(shortfall: Shortfall) -> dict[str, Any]:

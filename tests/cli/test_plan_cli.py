@@ -42,6 +42,12 @@ def test_profile_create_show_edit_and_plan(data, tmp_path, capsys):
                  "--markdown", str(md)]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert plan["weeks"] and plan["weeks"][0]["items"]
+    for week in plan["weeks"]:
+        assert week["fill"] == pytest.approx(week["study_hours"] / week["capacity"], abs=1e-3)
+        assert week["study_hours"] == pytest.approx(
+            sum(i["hours"] for i in week["items"] if i["kind"] != "review"), abs=1e-3)
+    pieces = [i for w in plan["weeks"] for i in w["items"] if i["kind"] == "lesson" and i["parts"] > 1]
+    assert pieces and all(1 <= i["first_section"] <= i["last_section"] for i in pieces)
     events = list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
     assert events and all(e.decoded("dtstart").weekday() < 5 for e in events)
     assert "# " in md.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """Lesson Markdown to HTML: formulas survive Markdown untouched, code is highlighted."""
 
-from planner.content.lesson import extract_formulas, render_lesson
+from planner.content.lesson import extract_formulas, lesson_sections, render_lesson
 
 
 def test_formulas_are_lifted_out_of_markdown():
@@ -19,3 +19,33 @@ def test_render_keeps_latex_and_highlights_code():
     assert '<code class="math">\\mu_x</code>' in html
     assert "<em>x</em>" in html
     assert "style=" in html and "print" in html
+
+
+def test_sections_share_the_lesson_by_length_and_ignore_headings_in_code():
+    body = """# Title
+
+An opening paragraph of six words.
+
+## Intuition
+
+one two three four
+
+## Code
+
+```python
+## not a heading
+x = 1
+```
+
+## Pitfalls
+"""
+    sections = lesson_sections(body)
+    assert [s.title for s in sections] == ["Intuition", "Code", "Pitfalls"]
+    # The title's words and the opening count with the first section; the fence lines with Code.
+    words = [2 + 6 + 4, 1 + 4 + 3 + 1, 0]
+    assert [s.share for s in sections] == [w / sum(words) for w in words]
+
+
+def test_a_lesson_with_one_section_or_none_is_not_divided():
+    assert lesson_sections("# Title\n\nJust text.\n") == ()
+    assert lesson_sections("# Title\n\n## Only\n\nText here.\n") == ()

@@ -36,6 +36,7 @@ def plan_requests(draw, most_topics: int = 40) -> PlanRequest:
             prerequisites=tuple(slugs[p] for p in rng.sample(range(n), min(n, rng.randint(0, 4)))),
             skills=tuple(SkillLevel(s, rng.randint(1, 5)) for s in taught),
             labs=tuple(rng.sample(LABS, rng.choice([0, 0, 1, 2]))),
+            sections=_shares(rng),
         ))
     taught_skills = sorted({s.skill for t in topics for s in t.skills})
     wanted = set(rng.sample(taught_skills, rng.randint(1, len(taught_skills))))
@@ -104,6 +105,16 @@ def expected_topics(request: PlanRequest) -> tuple[set[str], set[str]]:
         planned |= more
         grew = bool(more)
     return planned, own
+
+
+def _shares(rng: random.Random) -> tuple[float, ...]:
+    """Section shares of a lesson: none (undivided), or 2-12 sections of uneven lengths."""
+    if rng.random() < 0.25:
+        return ()
+    weights = [rng.choice([0.02, 0.1, 0.3]) if rng.random() < 0.2 else rng.uniform(0.5, 3.0)
+               for _ in range(rng.randint(2, 12))]
+    total = sum(weights)
+    return tuple(w / total for w in weights)
 
 
 def expected_hours(request: PlanRequest, slug: str) -> float:

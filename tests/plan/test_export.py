@@ -31,8 +31,8 @@ def test_markdown_lists_each_week_with_checkboxes():
     assert text.startswith("# Study plan for Ada\n")
     assert "2 topics, 15.5 h of study, finishing on 18 Dec 2026." in text
     assert "## Week 1 · 7 Dec – 13 Dec 2026\n\n- [ ] Lesson: Python basics (2.5 h)\n" in text
-    assert "- [ ] Lesson: Multilayer perceptrons, part 1 of 2 (5.5 h)\n- [ ] Review (2 h)\n" in text
-    assert ("## Week 2 · 14 Dec – 20 Dec 2026\n\n- [ ] Lesson: Multilayer perceptrons, part 2 of 2 (6.5 h)\n"
+    assert "- [ ] Lesson: Multilayer perceptrons (part 1 of 2) (5.5 h)\n- [ ] Review (2 h)\n" in text
+    assert ("## Week 2 · 14 Dec – 20 Dec 2026\n\n- [ ] Lesson: Multilayer perceptrons (part 2 of 2) (6.5 h)\n"
             "- [ ] Lab: The MLP lab (1 h)\n- [ ] Review (2 h)\n") in text
     assert "## Week 3 · 21 Dec – 27 Dec 2026" not in text
 
@@ -68,7 +68,7 @@ def test_ics_has_one_event_per_study_day_with_work():
     assert [round((e.decoded("dtend") - e.decoded("dtstart")).total_seconds() / 3600, 2) for e in events] == \
         [3.33, 3.33, 3.33, 3.33, 3.33, 2.83]
     assert str(events[0]["SUMMARY"]) == \
-        "Study: Lesson: Python basics; Lesson: Multilayer perceptrons, part 1 of 2"
+        "Study: Lesson: Python basics; Lesson: Multilayer perceptrons (part 1 of 2)"
     assert str(events[0]["UID"]) == "lodestar-0-20261207@lodestar"
     assert events[0].decoded("dtstamp") == stamp
     assert "Lesson: Python basics: 2.5 h" in str(events[0]["DESCRIPTION"])

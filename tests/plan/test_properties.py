@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from planner.core.errors import PlanError
 from planner.core.models import PlanItem, PlanItemKind, PlanRequest, StudyPlan, TopicStatus
 from planner.plan import MOST_HOURS_PER_WEEK, make_plan
+from planner.plan.packing import MIN_PIECE
 from tests.plan.strategies import (
     expected_hours,
     expected_topics,
@@ -124,7 +125,7 @@ def test_weeks_are_dated_and_never_hold_more_than_their_capacity(request):
 
 @SETTINGS
 @given(plan_requests())
-def test_lessons_split_only_when_longer_than_a_week_and_labs_follow_them(request):
+def test_lessons_split_at_sections_into_pieces_that_end_their_weeks_and_labs_follow_them(request):
     plan = plan_or_error(request)
     if not plan or not plan.weeks:
         return
@@ -148,17 +149,38 @@ def test_lessons_split_only_when_longer_than_a_week_and_labs_follow_them(request
             assert expected_next and unit.lab == expected_next.pop(0)
             assert hours == pytest.approx(request.lab_hours)
         if len(parts) > 1:
-            assert hours > full - TOL, "split although it fits in a week"
-            for item, index in zip(unit.items[:-1], unit.weeks[:-1], strict=True):
+            assert hours > unit.leftover - TOL, "split although it fits in what was left of the week"
+            if unit.kind is PlanItemKind.LAB:
+                assert hours > full - TOL, "a lab is split only when longer than a week"
+            elif full >= 2 * MIN_PIECE:
+                assert min(i.hours for i in unit.items) >= MIN_PIECE - TOL, "no crumbs"
+            for k, (item, index) in enumerate(zip(unit.items[:-1], unit.weeks[:-1], strict=True)):
                 week = week_of[index]
-                assert week.study_hours == pytest.approx(week.capacity, abs=1e-7)
                 assert [i for i in week.items if i.kind is not PlanItemKind.REVIEW][-1] is item
+                rest = sum(i.hours for i in unit.items[k + 1:])
+                assert week.capacity - week.study_hours < rest + TOL, "the rest fitted in its week"
+            check_sections(unit, topics[unit.topic].sections)
+        else:
+            assert unit.items[0].first_section == unit.items[0].last_section == 0
         starts_week = unit.items[0] is next(i for i in week_of[unit.weeks[0]].items)
         if starts_week and unit.weeks[0] > plan.weeks[0].index:
             left_before = week_of[unit.weeks[0] - 1].capacity - week_of[unit.weeks[0] - 1].study_hours
             # A week is closed early only because what came next did not fit in what was left.
-            assert left_before <= TOL or (len(parts) == 1 and hours > left_before - TOL)
+            assert left_before <= TOL or hours > left_before - TOL
     assert expected_next == []
+
+
+def check_sections(unit: Unit, shares: tuple[float, ...]) -> None:
+    """A split lesson's pieces name its sections in reading order, ending with its last; a
+    section may straddle two pieces (it is read in more than one sitting)."""
+    spans = [(i.first_section, i.last_section) for i in unit.items]
+    if unit.kind is PlanItemKind.LAB or len(shares) < 2:
+        assert spans == [(0, 0)] * len(spans)
+        return
+    assert all(1 <= first <= last <= len(shares) for first, last in spans)
+    for (_, before), (after, _) in zip(spans, spans[1:]):
+        assert after in (before, before + 1), spans
+    assert spans[-1][1] == len(shares)
 
 
 @SETTINGS
@@ -180,9 +202,9 @@ def test_prerequisites_come_first_and_the_most_valuable_ready_topic_goes_next(re
         for other in planned:
             ready = all(ends[p] < unit.first for p in needs[other])
             if ready and begins[other] > unit.first and keys[other] < keys[unit.topic]:
-                # A more valuable topic was ready: it must have been waiting for a whole week.
+                # A more valuable topic was ready: nothing of it could go where this one went.
                 hours = expected_hours(request, other)
-                assert unit.leftover - TOL < hours <= full + TOL, (unit.topic, other)
+                assert unit.leftover - TOL < hours, (unit.topic, other)
 
 
 @SETTINGS

@@ -39,8 +39,7 @@ def week_title(index: int, start: date, today: date) -> str:
 def item_text(item: PlanItem) -> str:
     if item.kind is PlanItemKind.REVIEW:
         return REVIEW_TEXT
-    part = f" (part {item.part} of {item.parts})" if item.parts > 1 else ""
-    return f"{item.kind.label} · {item.title}{part}"
+    return f"{item.kind.label} · {item.label}"
 
 
 def progress_text(progress: PlanProgress) -> str:
