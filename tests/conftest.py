@@ -151,6 +151,7 @@ class PackWriter:
             - id: mlp
               title: An MLP
               summary: Trains a small network.
+              after: [gamma]
             """)
         self.topic("alpha", "basics")
         self.topic("beta", "basics", prereqs=["alpha"], readings=["lecun2015-deep"])

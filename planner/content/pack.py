@@ -87,6 +87,7 @@ class _Loader:
         self.hashes: dict[str, str] = {}
         self.lines: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, id) -> (file, line)
         self.refs: list[tuple[str, str, str, int, str]] = []  # kind, id, file, line, referrer
+        self.lab_after_lines: dict[str, tuple[str, int]] = {}  # lab -> where its `after` is
 
     def read(self, path: Path) -> str | None:
         rel = self.rel(path)
@@ -267,8 +268,14 @@ def _lab(rec: Record, slug: str, loader: _Loader) -> Lab | None:
     topics = rec.slugs("topics")
     for topic, line in topics:
         loader.refs.append(("topic", topic, rec.file, line, rec.what))
-    rec.unknown(["id", "title", "summary", "topics"])
-    return Lab(slug, title, summary, tuple(t for t, _ in topics)) if slug and title else None
+    after = rec.slugs("after")
+    for topic, line in after:
+        loader.refs.append(("topic", topic, rec.file, line, rec.what))
+    if after:
+        loader.lab_after_lines[slug] = (rec.file, after[0][1])
+    rec.unknown(["id", "title", "summary", "topics", "after"])
+    return (Lab(slug, title, summary, tuple(t for t, _ in topics), tuple(t for t, _ in after))
+            if slug and title else None)
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -392,9 +399,64 @@ def _check_references(pack: ContentPack, loader: _Loader, problems: Problems) ->
     for kind, target, file, line, referrer in loader.refs:
         if (kind, target) not in loader.lines:
             problems.add(file, line, f"{referrer}: unknown {kind} {target!r}")
-    for cycle in _cycles(pack.topics):
+    cycles = _cycles(pack.topics)
+    for cycle in cycles:
         file, line = loader.lines[("topic", cycle[0])]
         problems.add(file, line, "prerequisite cycle: " + " → ".join([*cycle, cycle[0]]))
+    if not cycles:
+        _check_lab_places(pack, loader, problems)
+
+
+# Every lab trains a network: it comes after the lessons on how one is trained.
+TRAINING_LESSONS = ("gradient-descent", "backpropagation")
+
+
+def _check_lab_places(pack: ContentPack, loader: _Loader, problems: Problems) -> None:
+    """A lab names in `after` the lessons whose ideas it exercises (default: every lesson that
+    names it): lessons that name the lab or that labs.yaml lists for it. Together they must
+    require the training lessons, and every other lesson that names the lab must come before
+    one of them or after one of them (a lesson may build on a lab it follows)."""
+    topics = {t.slug: t for t in pack.topics}
+    named = {lab.slug: set(lab.topics) for lab in pack.labs}
+    for topic in pack.topics:
+        for lab in topic.labs:
+            named.setdefault(lab, set()).add(topic.slug)
+    closure = _closures(pack.topics)
+    for lab in pack.labs:
+        file, line = loader.lab_after_lines.get(lab.slug, loader.lines[("lab", lab.slug)])
+        # Without `after` a lab follows every lesson that names it; unknown ones are reported.
+        after = [t for t in lab.after or sorted(named.get(lab.slug, ())) if t in topics]
+        for slug in after:
+            if slug not in named.get(lab.slug, ()):
+                problems.add(file, line, f"lab {lab.slug!r}: 'after' names {slug!r}, which neither "
+                                         "names the lab nor is listed in its 'topics'")
+        before = set().union(*(closure[t] for t in after))
+        missing = [t for t in TRAINING_LESSONS if t in topics and t not in before]
+        if after and missing:
+            problems.add(file, line, f"lab {lab.slug!r} trains a network, but its 'after' lessons do "
+                                     f"not require {', '.join(missing)}: the lab would come first")
+        for other in sorted(named.get(lab.slug, set()) - set(after)):
+            if other in topics and other not in before and not set(after) & closure[other]:
+                problems.add(file, line, f"lab {lab.slug!r}: lesson {other!r} names the lab but comes "
+                                         f"neither before nor after its 'after' lessons")
+
+
+def _closures(topics: list[Topic]) -> dict[str, set[str]]:
+    """Slug -> the slugs it needs, directly or through others, itself included."""
+    by_slug = {t.slug: t for t in topics}
+    found: dict[str, set[str]] = {}
+
+    def visit(slug: str) -> set[str]:
+        if slug not in found:
+            found[slug] = {slug}
+            for p in by_slug[slug].prerequisites:
+                if p in by_slug:
+                    found[slug] |= visit(p)
+        return found[slug]
+
+    for t in topics:
+        visit(t.slug)
+    return found
 
 
 def _learning_order(topics: list[Topic]) -> list[Topic]:

@@ -162,6 +162,7 @@ class Lab:
     title: str
     summary: str
     topics: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()  # the lessons a plan puts the lab after (() = every one naming it)
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ class PlanTopic:
     skills: tuple[SkillLevel, ...] = ()
     labs: tuple[str, ...] = ()
     sections: tuple[float, ...] = ()  # each section's share of the hours; () = one undivided lesson
+    order: int = 0  # place in the curriculum (track order, then order in the track): earlier goes first
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,7 @@ class PlanRequest:
     lab_hours: float = 1.0  # planned hours of one lab session
     spent: dict[str, float] = field(default_factory=dict)  # hours already spent per topic
     labs_done: tuple[str, ...] = ()  # labs completed (a run reached the target): not planned again
+    lab_after: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lab -> lessons it follows
 
 
 class PlanItemKind(StrEnum):

@@ -148,6 +148,7 @@ class LabRow(ContentMixin, Base):
     __tablename__ = "labs"
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")  # lesson slugs
 
 
 class TopicLabRow(Base):

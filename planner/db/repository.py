@@ -123,8 +123,9 @@ def topic_hours(session: Session) -> dict[str, float]:
 
 
 def plan_topics(session: Session) -> list[PlanTopic]:
-    """Every live topic as the scheduler needs it (hours, prerequisites, skills, labs), in
-    curriculum order; three queries whatever the size of the curriculum."""
+    """Every live topic as the scheduler needs it (hours, prerequisites, skills, labs, sections),
+    in curriculum order, which `order` numbers; three queries whatever the size of the
+    curriculum."""
     rows = session.scalars(
         select(TopicRow).join(TrackRow).where(TopicRow.archived.is_(False))
         .options(selectinload(TopicRow.prerequisites).selectinload(TopicPrerequisiteRow.prerequisite),
@@ -138,7 +139,8 @@ def plan_topics(session: Session) -> list[PlanTopic]:
         skills=tuple(SkillLevel(s.skill.slug, s.level) for s in row.skills if not s.skill.archived),
         labs=tuple(link.lab.slug for link in row.labs if not link.lab.archived),
         sections=tuple(float(share) for _title, share in row.sections or ()),
-    ) for row in rows]
+        order=order,
+    ) for order, row in enumerate(rows)]
 
 
 def unlocked_by(session: Session, slug: str) -> list[TopicSummary]:
@@ -200,7 +202,16 @@ def labs(session: Session) -> list[Lab]:
     topics_of: dict[str, list[str]] = {}
     for lab_slug, topic_slug in links:
         topics_of.setdefault(lab_slug, []).append(topic_slug)
-    return [Lab(r.slug, r.title, r.summary, tuple(topics_of.get(r.slug, ()))) for r in rows]
+    return [Lab(r.slug, r.title, r.summary, tuple(topics_of.get(r.slug, ())), tuple(r.after or ()))
+            for r in rows]
+
+
+def lab_after(session: Session) -> dict[str, tuple[str, ...]]:
+    """Live lab -> the live lessons a plan puts it after, for the labs that name any."""
+    live = set(session.scalars(select(TopicRow.slug).where(TopicRow.archived.is_(False))))
+    rows = session.execute(select(LabRow.slug, LabRow.after).where(LabRow.archived.is_(False)))
+    found = {slug: tuple(t for t in after or () if t in live) for slug, after in rows}
+    return {slug: after for slug, after in found.items() if after}
 
 
 def upcoming_deadlines(session: Session, after: datetime, limit: int = 20) -> list[UpcomingDeadline]:

@@ -70,7 +70,7 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
         row, kind=r.kind.value, title=r.title, authors=list(r.authors), year=r.year,
         venue=r.venue, arxiv=r.arxiv, doi=r.doi, isbn=r.isbn, url=r.url))
     labs = _upsert(session, LabRow, pack.labs, count, lambda row, r, i: _set(
-        row, title=r.title, summary=r.summary))
+        row, title=r.title, summary=r.summary, after=list(r.after)))
 
     # A lab may name its topics in labs.yaml as well as a topic naming its labs: merge both into
     # the topic record first, so the record's hash changes whenever either side does.

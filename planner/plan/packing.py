@@ -1,11 +1,14 @@
 """Laying the planned topics out in dated weeks.
 
-The packer is list scheduling: the most valuable topic whose prerequisites are all placed goes
-next. When its lesson does not fit in what is left of the week, the week is filled with its
+The packer is list scheduling: of the topics whose prerequisites are all placed, the one that
+comes first in the curriculum (track order, then order within the track) goes next, and the
+most valuable one (gap weight) where the curriculum does not order them, so foundations come
+first. When its lesson does not fit in what is left of the week, the week is filled with its
 first sections (a lesson continues next week where a section ends), or, when no section boundary
-fits, with the most valuable ready topic that fits whole; the week closes when neither does.
+fits, with the next preferred ready topic that fits whole; the week closes when neither does.
 No piece of a lesson is shorter than `MIN_PIECE`; a section longer than a whole week is split
-by hours. A topic's labs follow its lesson's last piece with nothing in between.
+by hours. A lab follows, with nothing in between, the last piece of the lesson it belongs after
+(`lab_after`), or of the last of the lessons that name it.
 
 The order of preference is fixed before packing, so the searches for a pace or for topics to
 drop re-run only this part.
@@ -83,22 +86,23 @@ class Calendar:
 @dataclass(frozen=True)
 class Jobs:
     """The planned topics as the packer needs them, addressed by rank: rank 0 is the topic
-    preferred most (largest gap weight, then unlocking most planned topics, then slug)."""
+    preferred most (earliest in the curriculum, then largest gap weight, then unlocking most
+    planned topics, then graph position)."""
 
     slugs: tuple[str, ...]
     titles: tuple[str, ...]
     hours: tuple[float, ...]
-    labs: tuple[tuple[str, ...], ...]
+    labs: tuple[tuple[str, ...], ...]  # per rank: the labs whose place its lesson counts down
     waiting: tuple[int, ...]  # how many planned prerequisites each topic waits for
     dependents: tuple[tuple[int, ...], ...]
     position: tuple[int, ...]  # rank -> place in the topics sorted by hours
     sorted_hours: tuple[float, ...]
     sections: tuple[tuple[Section, ...], ...] = ()  # per rank: (number, hours) of each section left
+    lab_owners: tuple[tuple[str, int], ...] = ()  # each planned lab: how many lessons it waits for
 
     def total_hours(self, lab_hours: float) -> float:
         """Study hours of the whole plan: lessons and each distinct lab once."""
-        labs = {lab for topic_labs in self.labs for lab in topic_labs}
-        return sum(self.hours) + lab_hours * len(labs)
+        return sum(self.hours) + lab_hours * len(self.lab_owners)
 
 
 def make_jobs(graph: TopicGraph, selection: Selection, members: Iterable[int]) -> Jobs:
@@ -106,10 +110,11 @@ def make_jobs(graph: TopicGraph, selection: Selection, members: Iterable[int]) -
     within `members`, so a plan with topics dropped ranks exactly as its re-plan will."""
     members = list(members)
     unlocks = unlock_counts(graph, members)
-    ranked = sorted(members, key=lambda i: (-selection.weights[i], -unlocks[i], i))
+    ranked = sorted(members, key=lambda i: (graph.topics[i].order, -selection.weights[i], -unlocks[i], i))
     rank = {i: r for r, i in enumerate(ranked)}
     topics = [graph.topics[i] for i in ranked]
     hours = tuple(selection.hours[i] for i in ranked)
+    labs, owners = _lab_places(topics, selection)
     by_hours = sorted(range(len(ranked)), key=lambda r: (hours[r], r))
     position = [0] * len(ranked)
     for place, r in enumerate(by_hours):
@@ -118,14 +123,41 @@ def make_jobs(graph: TopicGraph, selection: Selection, members: Iterable[int]) -
         slugs=tuple(t.slug for t in topics),
         titles=tuple(t.title for t in topics),
         hours=hours,
-        labs=tuple(tuple(lab for lab in dict.fromkeys(t.labs) if lab not in selection.done_labs)
-                   for t in topics),
+        labs=labs,
+        lab_owners=owners,
         waiting=tuple(sum(1 for p in graph.prerequisites[i] if p in rank) for i in ranked),
         dependents=tuple(tuple(rank[d] for d in graph.dependents[i] if d in rank) for i in ranked),
         position=tuple(position),
         sorted_hours=tuple(hours[r] for r in by_hours),
         sections=tuple(_sections_left(t.sections, t.hours, h) for t, h in zip(topics, hours, strict=True)),
     )
+
+
+def _lab_places(topics: list, selection: Selection) -> tuple[tuple[tuple[str, ...], ...],
+                                                              tuple[tuple[str, int], ...]]:
+    """Which lessons each planned lab follows, by rank. A lab is planned when a planned topic
+    names it and it is not done; it comes right after the last placed of the planned lessons
+    `lab_after` gives for it, or, when none of those is planned, of the planned lessons that
+    name it. Returns the labs each rank's lesson counts down (in the order the topic names
+    them) and, per lab, how many lessons it waits for."""
+    rank_of = {t.slug: r for r, t in enumerate(topics)}
+    naming: dict[str, list[int]] = {}
+    for r, topic in enumerate(topics):
+        for lab in dict.fromkeys(topic.labs):
+            if lab not in selection.done_labs:
+                naming.setdefault(lab, []).append(r)
+    places: list[list[str]] = [[] for _ in topics]
+    owners = []
+    for lab, ranks in sorted(naming.items()):
+        after = [rank_of[slug] for slug in selection.lab_after.get(lab, ()) if slug in rank_of]
+        waits_for = after or ranks
+        owners.append((lab, len(waits_for)))
+        for r in waits_for:
+            places[r].append(lab)
+    for r, topic in enumerate(topics):
+        named = list(dict.fromkeys(topic.labs))
+        places[r].sort(key=lambda lab: (named.index(lab) if lab in named else len(named), lab))
+    return tuple(tuple(p) for p in places), tuple(owners)
 
 
 Section = tuple[int, float]  # the section's number (1-based; 0 for an undivided lesson), its hours
@@ -326,7 +358,7 @@ def pack(jobs: Jobs, calendar: Calendar, lab_hours: float, deadline: date | None
     for rank, count in enumerate(waiting):
         if count == 0:
             ready.add(rank)
-    labs_placed: set[str] = set()
+    lab_waits = dict(jobs.lab_owners)
     try:
         while (top := ready.top()) is not None:
             sections, take = _cut(list(jobs.sections[top]), layout.left, layout.full, layout.least)
@@ -343,8 +375,8 @@ def pack(jobs: Jobs, calendar: Calendar, lab_hours: float, deadline: date | None
             ready.remove(top)
             layout.place_lesson(top, tuple(sections), take)
             for lab in jobs.labs[top]:
-                if lab not in labs_placed:  # a lab shared by several topics is done once
-                    labs_placed.add(lab)
+                lab_waits[lab] -= 1
+                if lab_waits[lab] == 0:  # a lab shared by several topics is done once
                     layout.place_lab(top, lab, lab_hours)
             for d in jobs.dependents[top]:
                 waiting[d] -= 1

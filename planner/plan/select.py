@@ -4,7 +4,7 @@ prerequisites, and how much each one is worth studying early."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner.core.errors import PlanError
 from planner.core.models import PlanRequest, SkillGap, TopicStatus
@@ -27,6 +27,7 @@ class Selection:
     reasons: dict[str, str]
     done_labs: frozenset[str] = frozenset()  # completed labs: not planned again
     beyond: tuple[tuple[str, int], ...] = ()  # (skill, highest level taught) short of the target
+    lab_after: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # lab -> lessons it follows
 
 
 def select_topics(graph: TopicGraph, gaps: Iterable[SkillGap], request: PlanRequest) -> Selection:
@@ -46,7 +47,7 @@ def select_topics(graph: TopicGraph, gaps: Iterable[SkillGap], request: PlanRequ
         reasons[graph.topics[i].slug] = f"Prerequisite of {graph.topics[waiting].title}"
     hours = {i: remaining_hours(graph, i, request) for i in planned}
     return Selection(tuple(sorted(planned)), frozenset(needed), weights, hours, reasons,
-                     frozenset(request.labs_done), beyond)
+                     frozenset(request.labs_done), beyond, dict(request.lab_after))
 
 
 def _topics_for_gaps(graph: TopicGraph, gaps: list[SkillGap]

@@ -71,7 +71,7 @@ def request_to_dict(request: PlanRequest) -> dict[str, Any]:
         "topics": [{"slug": t.slug, "title": t.title, "hours": t.hours,
                     "prerequisites": list(t.prerequisites),
                     "skills": [[s.skill, s.level] for s in t.skills], "labs": list(t.labs),
-                    "sections": list(t.sections)}
+                    "sections": list(t.sections), "order": t.order}
                    for t in request.topics],
         "targets": [{"skill": t.skill, "target": t.target, "weight": t.weight, "skill_name": t.skill_name}
                     for t in request.targets],
@@ -86,6 +86,7 @@ def request_to_dict(request: PlanRequest) -> dict[str, Any]:
         "lab_hours": request.lab_hours,
         "spent": dict(request.spent),
         "labs_done": list(request.labs_done),
+        "lab_after": {lab: list(after) for lab, after in request.lab_after.items()},
     }
 
 
@@ -96,7 +97,7 @@ def request_from_dict(data: dict[str, Any]) -> PlanRequest:
         return PlanRequest(
             topics=tuple(PlanTopic(t["slug"], t["title"], t["hours"], tuple(t["prerequisites"]),
                                    tuple(SkillLevel(skill, level) for skill, level in t["skills"]),
-                                   tuple(t["labs"]), tuple(t.get("sections", ())))
+                                   tuple(t["labs"]), tuple(t.get("sections", ())), t.get("order", 0))
                    for t in data["topics"]),
             targets=tuple(RoleSkill(t["skill"], t["target"], t["weight"], t["skill_name"])
                           for t in data["targets"]),
@@ -111,6 +112,7 @@ def request_from_dict(data: dict[str, Any]) -> PlanRequest:
             lab_hours=data["lab_hours"],
             spent=dict(data["spent"]),
             labs_done=tuple(data.get("labs_done", ())),
+            lab_after={lab: tuple(after) for lab, after in data.get("lab_after", {}).items()},
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanError(f"The stored plan request cannot be read: {error!r}") from error

@@ -189,9 +189,10 @@ class StudyPlans:
             topics = repository.plan_topics(session)
             states = repository.topic_states(session, profile_id)
             labs = tuple(sorted(profiles.completed_labs(session, profile_id)))
+            lab_after = repository.lab_after(session)
         targets = self.role_targets(profile)
         return PlanRequest(
-            labs_done=labs,
+            labs_done=labs, lab_after=lab_after,
             topics=tuple(topics), targets=targets,
             levels=derived_levels(profile.skills, topics, states), states=states,
             hours_per_week=profile.hours_per_week, study_days=profile.study_days,

@@ -233,3 +233,35 @@ def test_lesson_links_must_resolve(pack):
         "topics/basics/beta.md:20: link 'notes.md' goes nowhere in the app: use topic:ID, lab:ID, "
         "reading:ID or a web address",
         "topics/basics/beta.md:20: link 'topic:ghost': unknown topic 'ghost'"]
+
+
+def test_a_lab_without_after_follows_every_lesson_that_names_it(pack):
+    pack.edit("labs.yaml", "  after: [gamma]\n", "")
+    pack.topic("gradient-descent", "basics", prereqs=["alpha"])
+    pack.topic("backpropagation", "basics", prereqs=["gradient-descent"])
+    assert problems(pack.root) == [
+        "labs.yaml:1: lab 'mlp' trains a network, but its 'after' lessons do not require "
+        "gradient-descent, backpropagation: the lab would come first"]
+
+
+def test_a_lab_follows_lessons_that_use_it_and_ordered_ones(pack):
+    pack.edit("labs.yaml", "after: [gamma]", "after: [alpha, nowhere]")
+    pack.topic("delta", "advanced", prereqs=["alpha"], labs=["mlp"])  # comes after alpha: fine
+    pack.topic("omega", "advanced", labs=["mlp"])  # neither before nor after alpha
+    found = problems(pack.root)
+    assert "labs.yaml:4: lab 'mlp': unknown topic 'nowhere'" in found
+    assert ("labs.yaml:4: lab 'mlp': 'after' names 'alpha', which neither names the lab nor is "
+            "listed in its 'topics'") in found
+    assert ("labs.yaml:4: lab 'mlp': lesson 'omega' names the lab but comes neither before nor "
+            "after its 'after' lessons") in found
+    assert not any("'delta'" in p or "'gamma'" in p for p in found)
+
+
+def test_a_training_lab_comes_after_gradient_descent_and_backpropagation(pack):
+    pack.topic("gradient-descent", "basics", prereqs=["alpha"])
+    pack.topic("backpropagation", "basics", prereqs=["gradient-descent"])
+    assert problems(pack.root) == [
+        "labs.yaml:4: lab 'mlp' trains a network, but its 'after' lessons do not require "
+        "gradient-descent, backpropagation: the lab would come first"]
+    pack.edit("topics/advanced/gamma.md", "prerequisites: [beta]", "prerequisites: [beta, backpropagation]")
+    load_pack(pack.root)  # no problem left

@@ -39,6 +39,7 @@ def test_removed_topic_is_archived_and_returns(lodestar, pack):
     gamma = (pack.root / "topics/advanced/gamma.md")
     saved = gamma.read_text()
     gamma.unlink()
+    pack.edit("labs.yaml", "  after: [gamma]\n", "")  # as the pack's author would
     report = lodestar.sync_content(pack.root)
     assert report.archived == 1
     assert "gamma" not in [t.slug for t in lodestar.topics()]

@@ -28,6 +28,7 @@ def plan_requests(draw, most_topics: int = 40) -> PlanRequest:
     slugs = [f"topic-{n:02d}" for n in range(count)]
     rng.shuffle(slugs)
     topics = []
+    ordered = rng.random() < 0.6  # a curriculum order, with ties, or none (all 0)
     for n in range(count):
         taught = rng.sample(SKILLS, rng.randint(1, 4))
         topics.append(PlanTopic(
@@ -37,7 +38,11 @@ def plan_requests(draw, most_topics: int = 40) -> PlanRequest:
             skills=tuple(SkillLevel(s, rng.randint(1, 5)) for s in taught),
             labs=tuple(rng.sample(LABS, rng.choice([0, 0, 1, 2]))),
             sections=_shares(rng),
+            order=rng.randint(0, count // 2) if ordered else 0,
         ))
+    # Some labs say which lessons they follow: lessons that name them, or any others.
+    lab_after = {lab: tuple(rng.sample(slugs, min(count, rng.randint(1, 2))))
+                 for lab in LABS if rng.random() < 0.4}
     taught_skills = sorted({s.skill for t in topics for s in t.skills})
     wanted = set(rng.sample(taught_skills, rng.randint(1, len(taught_skills))))
     if rng.random() < 0.05:
@@ -60,6 +65,7 @@ def plan_requests(draw, most_topics: int = 40) -> PlanRequest:
         review_share=draw(st.one_of(st.just(0.0), st.just(0.15), st.floats(0.0, 0.9))),
         lab_hours=draw(st.sampled_from([0.5, 1.0, 2.0, 12.0])),
         spent=spent,
+        lab_after=lab_after,
     )
 
 
@@ -117,6 +123,21 @@ def _shares(rng: random.Random) -> tuple[float, ...]:
     return tuple(w / total for w in weights)
 
 
+def lab_places(request: PlanRequest, planned: set[str]) -> dict[str, set[str]]:
+    """Planned lab -> the planned lessons it waits for: its `lab_after` lessons that are planned,
+    or else every planned lesson that names it (completed labs are not planned)."""
+    places: dict[str, set[str]] = {}
+    for topic in request.topics:
+        if topic.slug in planned:
+            for lab in topic.labs:
+                if lab not in request.labs_done:
+                    places.setdefault(lab, set()).add(topic.slug)
+    for lab in places:
+        after = set(request.lab_after.get(lab, ())) & planned
+        places[lab] = after or places[lab]
+    return places
+
+
 def expected_hours(request: PlanRequest, slug: str) -> float:
     topic = next(t for t in request.topics if t.slug == slug)
     if request.states.get(slug) is TopicStatus.IN_PROGRESS and slug in request.spent:
@@ -124,8 +145,9 @@ def expected_hours(request: PlanRequest, slug: str) -> float:
     return topic.hours
 
 
-def priority(request: PlanRequest, planned: set[str]) -> dict[str, tuple[float, int, str]]:
-    """Slug -> sort key (−gap weight, −planned topics it unlocks, slug); smaller goes first."""
+def priority(request: PlanRequest, planned: set[str]) -> dict[str, tuple[int, float, int, str]]:
+    """Slug -> sort key (curriculum order, −gap weight, −planned topics it unlocks, slug);
+    smaller goes first."""
     gaps = open_gaps(request)
     by_slug = {t.slug: t for t in request.topics}
     keys = {}
@@ -142,7 +164,7 @@ def priority(request: PlanRequest, planned: set[str]) -> dict[str, tuple[float, 
                 if here in by_slug[other].prerequisites and other not in unlocked:
                     unlocked.add(other)
                     frontier.append(other)
-        keys[slug] = (-weight, -len(unlocked), slug)
+        keys[slug] = (by_slug[slug].order, -weight, -len(unlocked), slug)
     return keys
 
 

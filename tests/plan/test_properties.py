@@ -17,6 +17,7 @@ from planner.plan.packing import MIN_PIECE
 from tests.plan.strategies import (
     expected_hours,
     expected_topics,
+    lab_places,
     open_gaps,
     plan_requests,
     priority,
@@ -132,21 +133,25 @@ def test_lessons_split_at_sections_into_pieces_that_end_their_weeks_and_labs_fol
     full = request.hours_per_week * (1 - request.review_share)
     week_of = {w.index: w for w in plan.weeks}
     units = units_of(plan)
-    labs_done: set[str] = set()
-    expected_next: list[str] = []  # labs that must come next, in order
     topics = {t.slug: t for t in request.topics}
+    waits = lab_places(request, {u.topic for u in units if u.kind is PlanItemKind.LESSON})
+    expected_next: set[str] = set()  # labs that must come next
     for unit in units:
         parts = [i.part for i in unit.items]
         assert parts == list(range(1, len(parts) + 1)) and all(i.parts == len(parts) for i in unit.items)
         assert unit.weeks == list(range(unit.weeks[0], unit.weeks[0] + len(parts))), "consecutive weeks"
         hours = sum(i.hours for i in unit.items)
         if unit.kind is PlanItemKind.LESSON:
-            assert expected_next == [], f"labs {expected_next} must follow their lesson"
+            assert not expected_next, f"labs {expected_next} must follow their lesson"
             assert hours == pytest.approx(expected_hours(request, unit.topic), rel=1e-9)
-            expected_next = [lab for lab in dict.fromkeys(topics[unit.topic].labs) if lab not in labs_done]
-            labs_done |= set(expected_next)
+            for lab, lessons in list(waits.items()):
+                lessons.discard(unit.topic)
+                if not lessons:  # the last lesson the lab waits for: it comes right after
+                    expected_next.add(lab)
+                    del waits[lab]
         else:
-            assert expected_next and unit.lab == expected_next.pop(0)
+            assert unit.lab in expected_next, f"lab {unit.lab} is not right after its lessons"
+            expected_next.discard(unit.lab)
             assert hours == pytest.approx(request.lab_hours)
         if len(parts) > 1:
             assert hours > unit.leftover - TOL, "split although it fits in what was left of the week"
@@ -167,7 +172,7 @@ def test_lessons_split_at_sections_into_pieces_that_end_their_weeks_and_labs_fol
             left_before = week_of[unit.weeks[0] - 1].capacity - week_of[unit.weeks[0] - 1].study_hours
             # A week is closed early only because what came next did not fit in what was left.
             assert left_before <= TOL or hours > left_before - TOL
-    assert expected_next == []
+    assert not expected_next and not waits, "every planned lab is placed"
 
 
 def check_sections(unit: Unit, shares: tuple[float, ...]) -> None:

@@ -43,3 +43,19 @@ def test_a_continued_lesson_picks_up_at_the_section_it_left(synced):
         assert pieces[0].first_section >= 1 and pieces[-1].last_section == sections[slug]
         for before, after in zip(pieces, pieces[1:]):
             assert after.first_section in (before.last_section, before.last_section + 1)
+
+
+def test_every_lab_comes_after_the_lessons_it_exercises_and_training_lessons(synced):
+    labs = {lab.slug: lab for lab in synced.labs()}
+    for role in synced.roles():
+        profile = synced.create_profile(f"{role.slug} labs", target_role=role.slug, hours_per_week=8,
+                                        start_date=MONDAY)
+        plan = synced.preview_plan(profile.id, today=MONDAY)
+        sequence = [(i.kind, i.lab or i.topic) for w in plan.weeks for i in w.items
+                    if i.kind is not PlanItemKind.REVIEW]
+        ends = {slug: n for n, (kind, slug) in enumerate(sequence) if kind is PlanItemKind.LESSON}
+        for n, (kind, slug) in enumerate(sequence):
+            if kind is PlanItemKind.LAB:
+                needs = [*labs[slug].after, "gradient-descent", "backpropagation"]
+                assert all(ends[t] < n for t in needs if t in ends), (role.slug, slug)
+                assert all(t in ends for t in ("gradient-descent", "backpropagation")), (role.slug, slug)
