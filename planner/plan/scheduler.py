@@ -19,7 +19,8 @@ def make_plan(request: PlanRequest) -> StudyPlan:
     The plan holds exactly the topics that close the skill gap plus their unmet prerequisites,
     laid out week by week from the week holding `request.today`; each topic comes after its
     prerequisites, in curriculum order where they allow, each lab right after the lesson it
-    belongs after, and no week holds more study hours than its capacity. Skill levels are raised by the topics marked done before the gap is measured.
+    belongs after, and no week holds more study hours than its capacity. Skill levels are
+    raised by the topics marked done before the gap is measured.
     `finish` is the study day on which the last study item ends when each study day of a week
     takes an equal share of its study hours. When the work ends after `target_date`, the plan
     (still complete) carries a `Shortfall` with the pace and the topics to drop that would meet

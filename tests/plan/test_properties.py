@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -183,7 +184,7 @@ def check_sections(unit: Unit, shares: tuple[float, ...]) -> None:
         assert spans == [(0, 0)] * len(spans)
         return
     assert all(1 <= first <= last <= len(shares) for first, last in spans)
-    for (_, before), (after, _) in zip(spans, spans[1:]):
+    for (_, before), (after, _) in itertools.pairwise(spans):
         assert after in (before, before + 1), spans
     assert spans[-1][1] == len(shares)
 
@@ -194,7 +195,6 @@ def test_prerequisites_come_first_and_the_most_valuable_ready_topic_goes_next(re
     plan = plan_or_error(request)
     if not plan or not plan.weeks:
         return
-    full = request.hours_per_week * (1 - request.review_share)
     lessons = [u for u in units_of(plan) if u.kind is PlanItemKind.LESSON]
     begins = {u.topic: u.first for u in lessons}
     ends = {u.topic: u.first + len(u.items) - 1 for u in lessons}

@@ -3,6 +3,7 @@ rest of a lesson continued next week at a section, and no crumbs."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_continued_lesson_picks_up_at_the_section_it_left(synced):
     sections = {t: len(synced.topic(t).sections) for t in split}
     for slug, pieces in split.items():
         assert pieces[0].first_section >= 1 and pieces[-1].last_section == sections[slug]
-        for before, after in zip(pieces, pieces[1:]):
+        for before, after in itertools.pairwise(pieces):
             assert after.first_section in (before.last_section, before.last_section + 1)
 
 
