@@ -26,6 +26,7 @@ from pathlib import Path
 
 from planner.cli import labs, plans, transfer
 from planner.core.errors import ContentError, LodestarError
+from planner.core.models import RoleLevel
 from planner.services import Lodestar, resolve, resources_dir
 
 
@@ -147,7 +148,8 @@ def _roles(lodestar: Lodestar) -> None:
     for role in lodestar.roles():
         print(f"\n{role.name} ({role.slug})\n  {role.description}")
         for skill in sorted(role.skills, key=lambda s: -s.weight):
-            print(f"    {skill.skill_name:32} target {skill.target}  weight {skill.weight:g}")
+            stages = "  ".join(f"{level.value} {skill.level(level)}" for level in RoleLevel)
+            print(f"    {skill.skill_name:32} {stages}  weight {skill.weight:g}")
 
 
 if __name__ == "__main__":

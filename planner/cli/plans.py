@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from planner.core.errors import LodestarError, PlanError
-from planner.core.models import WEEKDAYS, Profile, StudyPlan
+from planner.core.models import WEEKDAYS, Profile, RoleLevel, StudyPlan
 from planner.core.text import plural
 from planner.services import Lodestar
 
@@ -49,6 +49,9 @@ def _profile_options(parser: argparse.ArgumentParser, creating: bool) -> None:
     parser.add_argument("name", help="the profile's name" if creating else "the profile to change")
     parser.add_argument("--role", required=creating, help="target role id (see `roles`)")
     parser.add_argument("--second-role", help="a second role, counted at half weight ('' for none)")
+    parser.add_argument("--level", choices=[level.value for level in RoleLevel],
+                        help="how far into the role the plan aims: entry (a first job; the default "
+                             "for a new profile), mid or senior")
     parser.add_argument("--hours", type=float, help="study hours per week (default 5)")
     parser.add_argument("--days", type=_days, help="study days, e.g. mon-fri or mon,wed,sat")
     parser.add_argument("--start", type=_date, help="start date YYYY-MM-DD (default today)")
@@ -107,6 +110,7 @@ def main(lodestar: Lodestar, args: argparse.Namespace) -> int:
 def _draft(base: Profile, args: argparse.Namespace) -> Profile:
     changes: dict = {}
     for field, value in (("target_role", args.role), ("hours_per_week", args.hours),
+                         ("role_level", RoleLevel(args.level) if args.level else None),
                          ("study_days", args.days), ("start_date", args.start),
                          ("target_date", args.target), ("review_share", args.review_share),
                          ("name", getattr(args, "rename", None))):
@@ -124,6 +128,7 @@ def _draft(base: Profile, args: argparse.Namespace) -> Profile:
 def _show(lodestar: Lodestar, profile: Profile) -> int:
     roles = {r.slug: r.name for r in lodestar.roles()}
     print(f"{profile.name}: {roles.get(profile.target_role or '', 'no role yet')}"
+          + (f", {RoleLevel(profile.role_level).label.lower()} level" if profile.target_role else "")
           + (f" (and {roles.get(profile.secondary_role, profile.secondary_role)})"
              if profile.secondary_role else ""))
     days = ", ".join(WEEKDAYS[d] for d in profile.study_days)

@@ -229,16 +229,38 @@ def _role(rec: Record, slug: str, loader: _Loader) -> Role | None:
     for skill, spec in raw.items():
         line = raw.line_of(skill)
         sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {skill!r}", line)
-        target = int(sub.number("target", 1, 5, integer=True))
+        levels = _role_levels(sub)
         weight = float(sub.number("weight", 0.0001, 1000))
-        sub.unknown(["target", "weight"])
+        sub.unknown(["target", "entry", "mid", "senior", "weight"])
         loader.refs.append(("skill", str(skill), rec.file, line, rec.what))
-        if target and weight:
-            skills.append(RoleSkill(str(skill), target, weight))
+        if levels and weight:
+            entry, mid, senior = levels
+            skills.append(RoleSkill(str(skill), senior, weight, entry=entry, mid=mid))
     rec.unknown(["id", "name", "description", "daily_work", "advice", "skills"])
     if not (slug and name):
         return None
     return Role(slug, name, description, tuple(daily), tuple(advice), tuple(skills))
+
+
+def _role_levels(sub: Record) -> tuple[int, int, int] | None:
+    """(entry, mid, senior) targets of a role skill: `{entry: 2, mid: 3, senior: 4}` (entry and
+    mid may be 0, "not asked at this level"), or one `target` for all three."""
+    if "target" in sub.data:
+        if any(key in sub.data for key in ("entry", "mid", "senior")):
+            sub.error("target", "give either target or entry/mid/senior, not both")
+            return None
+        target = int(sub.number("target", 1, 5, integer=True))
+        return (target, target, target) if target else None
+    senior = int(sub.number("senior", 1, 5, integer=True))
+    entry = int(sub.number("entry", 0, 5, integer=True))
+    mid = int(sub.number("mid", 0, 5, integer=True))
+    if not senior:
+        return None
+    if not entry <= mid <= senior:
+        sub.error("mid", f"targets must not fall from entry to senior: entry {entry}, mid {mid}, "
+                         f"senior {senior}")
+        return None
+    return entry, mid, senior
 
 
 def _reading(rec: Record, slug: str, loader: _Loader) -> Reading | None:

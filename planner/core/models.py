@@ -35,6 +35,18 @@ class ReadingKind(StrEnum):
     ARTICLE = "article"
 
 
+class RoleLevel(StrEnum):
+    """How far into a role the learner aims: a first job, a few years in, or senior."""
+
+    ENTRY = "entry"
+    MID = "mid"
+    SENIOR = "senior"
+
+    @property
+    def label(self) -> str:
+        return {"entry": "Entry (first job)", "mid": "Mid-level", "senior": "Senior"}[self.value]
+
+
 class DeadlineKind(StrEnum):
     ABSTRACT = "abstract"
     PAPER = "paper"
@@ -72,12 +84,26 @@ class SkillLevel:
 
 @dataclass(frozen=True)
 class RoleSkill:
-    """What a role asks of one skill: the level to reach and how much it matters."""
+    """What a role asks of one skill: the level to reach and how much it matters. `target` is
+    what a senior person in the role needs; `entry` and `mid` what a first job and a few years
+    in ask (0: not asked at that level). A role skill as the planner sees it has already been
+    cut to one level (`at`)."""
 
     skill: str
     target: int
     weight: float
     skill_name: str = ""
+    entry: int | None = None  # None: same as target
+    mid: int | None = None
+
+    def level(self, level: RoleLevel) -> int:
+        """The target at `level`: a first job asks `entry`, a few years in `mid`, else `target`."""
+        value = {RoleLevel.ENTRY: self.entry, RoleLevel.MID: self.mid}.get(level)
+        return self.target if value is None else value
+
+    def at(self, level: RoleLevel) -> RoleSkill:
+        """This skill as a role at `level` asks it (`entry` and `mid` folded into `target`)."""
+        return RoleSkill(self.skill, self.level(level), self.weight, self.skill_name)
 
 
 @dataclass(frozen=True)
@@ -266,6 +292,7 @@ class Profile:
     skills: dict[str, int] = field(default_factory=dict)
     day_boundary: str = "04:00"  # local time at which the learner's day ends (streaks, reviews)
     desired_retention: float = 0.9  # how likely a card should still be remembered when due
+    role_level: RoleLevel = RoleLevel.ENTRY  # how far into the target role the plan aims
 
 
 # --- study plans -------------------------------------------------------------------------------

@@ -115,7 +115,9 @@ class RoleSkillRow(Base):
                                          primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"),
                                           primary_key=True, index=True)
-    target: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)  # senior
+    entry: Mapped[int | None] = mapped_column(Integer)  # None: as target
+    mid: Mapped[int | None] = mapped_column(Integer)
     weight: Mapped[float] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer, default=0)
     skill: Mapped[SkillRow] = relationship()
@@ -237,6 +239,7 @@ class ProfileRow(Base):
     # When the learner's day ends (streaks, due reviews) and how well cards should be remembered.
     day_boundary: Mapped[str] = mapped_column(String(5), default="04:00", server_default="04:00")
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
+    role_level: Mapped[str] = mapped_column(String(10), default="entry", server_default="entry")
     skills: Mapped[list[SkillAssessmentRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SkillAssessmentRow.skill_slug")
 

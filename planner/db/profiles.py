@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planner.core.errors import LodestarError, NotFoundError
-from planner.core.models import LabRunStatus, Profile, TopicStatus, completes_lab
+from planner.core.models import LabRunStatus, Profile, RoleLevel, TopicStatus, completes_lab
 from planner.db.base import utcnow
 from planner.db.models import LabRunRow, ProfileRow, SkillAssessmentRow, StudyPlanRow, TopicStateRow
 
@@ -24,7 +24,16 @@ def _profile(row: ProfileRow) -> Profile:
         hours_per_week=row.hours_per_week, start_date=row.start_date, target_date=row.target_date,
         secondary_role=row.secondary_role, study_days=_days(row.study_days or ""),
         review_share=row.review_share, skills={s.skill_slug: s.level for s in row.skills},
-        day_boundary=row.day_boundary, desired_retention=row.desired_retention)
+        day_boundary=row.day_boundary, desired_retention=row.desired_retention,
+        role_level=_role_level(row.role_level))
+
+
+def _role_level(text: str | None) -> RoleLevel:
+    """The stored role level; a value this version does not know reads as entry level."""
+    try:
+        return RoleLevel(text or RoleLevel.ENTRY)
+    except ValueError:
+        return RoleLevel.ENTRY
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -73,6 +82,7 @@ def save_profile(session: Session, draft: Profile) -> Profile:
     row.start_date, row.target_date = draft.start_date, draft.target_date
     row.study_days = ",".join(str(d) for d in sorted(set(draft.study_days)))
     row.day_boundary, row.desired_retention = draft.day_boundary, draft.desired_retention
+    row.role_level = RoleLevel(draft.role_level).value
     row.skills = [SkillAssessmentRow(skill_slug=slug, level=level)
                   for slug, level in sorted(draft.skills.items()) if level]
     try:

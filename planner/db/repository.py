@@ -159,7 +159,7 @@ def _role(row: RoleRow) -> Role:
     return Role(
         slug=row.slug, name=row.name, description=row.description,
         daily_work=tuple(row.daily_work), advice=tuple(row.advice),
-        skills=tuple(RoleSkill(s.skill.slug, s.target, s.weight, s.skill.name)
+        skills=tuple(RoleSkill(s.skill.slug, s.target, s.weight, s.skill.name, s.entry, s.mid)
                      for s in row.skills if not s.skill.archived),
     )
 

@@ -113,7 +113,8 @@ def apply_pack(session: Session, pack: ContentPack) -> SyncReport:
         _set(row, name=r.name, description=r.description, daily_work=list(r.daily_work),
              advice=list(r.advice), position=i)
         _replace(session, row, "skills", [
-            RoleSkillRow(skill=skills[s.skill], target=s.target, weight=s.weight, position=j)
+            RoleSkillRow(skill=skills[s.skill], target=s.target, entry=s.entry, mid=s.mid,
+                         weight=s.weight, position=j)
             for j, s in enumerate(r.skills)])
 
     _upsert(session, RoleRow, pack.roles, count, fill_role)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from planner.core.models import PlanTopic, Role, RoleSkill, SkillGap, TopicStatus
+from planner.core.models import PlanTopic, Role, RoleLevel, RoleSkill, SkillGap, TopicStatus
 
 SECONDARY_SHARE = 0.5  # a secondary role counts half as much as the main one
 
 
-def merge_targets(primary: Role, secondary: Role | None = None) -> tuple[RoleSkill, ...]:
-    """Return what the two roles ask together, one `RoleSkill` per skill, sorted by skill slug.
+def merge_targets(primary: Role, secondary: Role | None = None,
+                  level: RoleLevel = RoleLevel.SENIOR) -> tuple[RoleSkill, ...]:
+    """Return what the two roles ask together at `level` (entry, mid or senior), one `RoleSkill`
+    per skill, sorted by skill slug; a skill a role does not ask at that level (target 0) is
+    left out.
 
     A skill's target is the higher of the two roles' targets; its weight is the primary role's
     weight plus half the secondary role's (a skill only the secondary role asks for weighs half
@@ -21,7 +24,10 @@ def merge_targets(primary: Role, secondary: Role | None = None) -> tuple[RoleSki
     merged: dict[str, RoleSkill] = {}
     shares = [(primary, 1.0)] + ([(secondary, SECONDARY_SHARE)] if secondary else [])
     for role, share in shares:
-        for wanted in role.skills:
+        for asked in role.skills:
+            wanted = asked.at(level)
+            if wanted.target <= 0:
+                continue
             before = merged.get(wanted.skill)
             merged[wanted.skill] = RoleSkill(
                 skill=wanted.skill,

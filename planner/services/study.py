@@ -20,6 +20,7 @@ from planner.core.models import (
     PlanRequest,
     PlanUpdate,
     Profile,
+    RoleLevel,
     RoleSkill,
     SkillGap,
     StudyPlan,
@@ -85,6 +86,9 @@ class StudyPlans:
                 raise PlanError(f"There is no role {role!r} (roles: {', '.join(sorted(roles))}).", field)
         if draft.secondary_role == draft.target_role:
             raise PlanError("The second role must differ from the first.", "secondary_role")
+        if draft.role_level not in tuple(RoleLevel):
+            raise PlanError(f"There is no role level {draft.role_level!r} (levels: "
+                            f"{', '.join(level.value for level in RoleLevel)}).", "role_level")
         if not 0 < draft.hours_per_week <= MAX_HOURS_PER_WEEK:
             raise PlanError(f"Hours per week must be more than 0 and at most {MAX_HOURS_PER_WEEK:g}.",
                             "hours_per_week")
@@ -155,16 +159,17 @@ class StudyPlans:
     # --- skill gap ------------------------------------------------------------------------------
 
     def role_targets(self, profile: Profile, role: str | None = None) -> tuple[RoleSkill, ...]:
-        """What the profile's role(s) ask, merged (the second role counts half); or one `role`."""
+        """What the profile's role(s) ask at its role level (entry, mid or senior), merged (the
+        second role counts half); or what one `role` asks at that level."""
         with self._session() as session:
             if role is not None:
-                return merge_targets(repository.role(session, role))
+                return merge_targets(repository.role(session, role), level=profile.role_level)
             if not profile.target_role:
                 raise PlanError(f"{profile.name} has no target role yet.", "target_role")
             primary = repository.role(session, profile.target_role)
             secondary = (repository.role(session, profile.secondary_role)
                          if profile.secondary_role else None)
-        return merge_targets(primary, secondary)
+        return merge_targets(primary, secondary, level=profile.role_level)
 
     def skill_levels(self, profile_id: int) -> dict[str, int]:
         """The profile's level per skill: self-assessed, raised by the topics it has done."""

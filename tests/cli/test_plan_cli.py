@@ -27,11 +27,11 @@ def data(tmp_path, shipped_db):
 def test_profile_create_show_edit_and_plan(data, tmp_path, capsys):
     target = (date.today() + timedelta(days=400)).isoformat()
     assert main([*data, "profile", "create", "Ada", "--role", "researcher", "--second-role",
-                 "educator", "--hours", "8", "--days", "mon-fri", "--target", target,
+                 "educator", "--level", "senior", "--hours", "8", "--days", "mon-fri", "--target", target,
                  "--skill", "python=3", "--skill", "linear-algebra=2"]) == 0
     out = capsys.readouterr().out
     assert "Created profile 'Ada'" in out and "Mon, Tue, Wed, Thu, Fri" in out
-    assert "Linear algebra" in out and "2 → 5" in out
+    assert "Linear algebra" in out and "2 → 5" in out and "senior level" in out
     assert main([*data, "profile", "edit", "ada", "--hours", "10", "--no-target"]) == 0
     assert "10 h a week" in capsys.readouterr().out
     assert main([*data, "profile", "list"]) == 0

@@ -265,3 +265,21 @@ def test_a_training_lab_comes_after_gradient_descent_and_backpropagation(pack):
         "gradient-descent, backpropagation: the lab would come first"]
     pack.edit("topics/advanced/gamma.md", "prerequisites: [beta]", "prerequisites: [beta, backpropagation]")
     load_pack(pack.root)  # no problem left
+
+
+def test_role_targets_by_career_stage(pack):
+    pack.edit("roles.yaml", "coding: {target: 5, weight: 1.0}",
+              "coding: {entry: 2, mid: 0, senior: 5, weight: 1.0}")
+    found = problems(pack.root)
+    assert any("roles.yaml" in p and "must not fall from entry to senior: entry 2, mid 0" in p
+               for p in found), found
+    pack.edit("roles.yaml", "coding: {entry: 2, mid: 0, senior: 5, weight: 1.0}",
+              "coding: {target: 4, entry: 2, mid: 3, senior: 5, weight: 1.0}")
+    assert any("either target or entry/mid/senior" in p for p in problems(pack.root))
+    pack.edit("roles.yaml", "coding: {target: 4, entry: 2, mid: 3, senior: 5, weight: 1.0}",
+              "coding: {entry: 0, mid: 3, senior: 5, weight: 1.0}")
+    role = load_pack(pack.root).roles[0]
+    coding = next(s for s in role.skills if s.skill == "coding")
+    assert (coding.entry, coding.mid, coding.target) == (0, 3, 5)
+    maths = next(s for s in role.skills if s.skill == "maths")
+    assert (maths.entry, maths.mid, maths.target) == (3, 3, 3)  # one target for every stage

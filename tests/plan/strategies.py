@@ -91,26 +91,37 @@ def unteachable(request: PlanRequest) -> list[str]:
             if not any(s.skill == skill and s.level > current for t in request.topics for s in t.skills)]
 
 
-def expected_topics(request: PlanRequest) -> tuple[set[str], set[str]]:
-    """(planned topics, those planned for a skill of their own) by the rules, spelt out."""
-    needed = set()
+def rungs(request: PlanRequest) -> dict[tuple[str, int], set[str]]:
+    """(skill, level) -> the topics teaching the skill at exactly that level, for each level a
+    gap climbs: every taught level above the learner's up to the target, or where none reaches
+    the target, the lowest level above it."""
+    found = {}
     for skill, (current, target, _) in open_gaps(request).items():
-        teaching = [(s.level, t.slug) for t in request.topics for s in t.skills if s.skill == skill]
-        within = [(level, slug) for level, slug in teaching if current < level <= target]
-        needed |= {slug for _, slug in within}
-        if not any(level == target for level, _ in within):
-            above = [level for level, _ in teaching if level > target]
-            needed |= {slug for level, slug in teaching if above and level == min(above)}
+        taught = sorted({s.level for t in request.topics for s in t.skills if s.skill == skill})
+        steps = [level for level in taught if current < level <= target]
+        if max(steps, default=0) < target:
+            steps += [level for level in taught if level > target][:1]
+        for level in steps:
+            found[(skill, level)] = {t.slug for t in request.topics
+                                     if any(s.skill == skill and s.level == level for s in t.skills)}
+    return found
+
+
+def closure(request: PlanRequest, slugs: set[str], labs: bool = True) -> set[str]:
+    """`slugs` and their prerequisites, direct or not, and (with `labs`) the lessons that the
+    labs of all of these come after, with theirs: those that are neither done nor skipped."""
     by_slug = {t.slug: t for t in request.topics}
-    planned = {slug for slug in needed if request.states.get(slug) not in SETTLED}
-    own = set(planned)
-    grew = True
-    while grew:
-        more = {p for slug in planned for p in by_slug[slug].prerequisites
-                if request.states.get(p) not in SETTLED} - planned
-        planned |= more
-        grew = bool(more)
-    return planned, own
+    planned = {slug for slug in slugs if request.states.get(slug) not in SETTLED}
+    stack = list(planned)
+    while stack:
+        topic = by_slug[stack.pop()]
+        before_labs = [s for lab in topic.labs if labs and lab not in request.labs_done
+                       for s in request.lab_after.get(lab, ()) if s in by_slug]
+        for p in [*topic.prerequisites, *before_labs]:
+            if p not in planned and request.states.get(p) not in SETTLED:
+                planned.add(p)
+                stack.append(p)
+    return planned
 
 
 def _shares(rng: random.Random) -> tuple[float, ...]:

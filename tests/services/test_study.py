@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.core.errors import LodestarError, PlanError
-from planner.core.models import LabRunStatus, PlanItemKind, Profile, TopicStatus
+from planner.core.models import LabRunStatus, PlanItemKind, Profile, RoleLevel, TopicStatus
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -155,7 +155,7 @@ def test_plan_exports_as_calendar_and_markdown(synced, tmp_path):
 
 
 def test_a_plan_of_more_than_ten_years_asks_for_more_hours(synced):
-    ada = synced.save_profile(draft(hours_per_week=0.5), today=TODAY)
+    ada = synced.save_profile(draft(hours_per_week=0.25, role_level=RoleLevel.SENIOR), today=TODAY)
     with pytest.raises(PlanError, match="years; plan more hours") as caught:
         synced.replan(ada.id, "first", TODAY)
     assert caught.value.field == "hours_per_week"

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from planner.core.models import PlanItemKind, Profile, Shortfall, TopicStatus
+from planner.core.models import PlanItemKind, Profile, RoleLevel, Shortfall, TopicStatus
 from planner.ui.pages.profile import ProfileDialog, ProfileWizard
 
 
@@ -114,7 +114,7 @@ def test_unmeetable_date_offers_more_hours_and_applies_them(qtbot, window):
 
 
 def test_dropping_optional_topics_asks_first(qtbot, window, monkeypatch):
-    set_up(window, target_date=date.today() + timedelta(days=200))
+    set_up(window, target_date=date.today() + timedelta(days=200), role_level=RoleLevel.SENIOR)
     window.show_page("plan")
     page = window.page("plan")
     drop = page.plan.shortfall.droppable

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.models import Profile, Role, Skill
+from planner.core.models import Profile, Role, RoleLevel, Skill
 from planner.services import Lodestar
 from planner.ui import theme
 
@@ -98,14 +98,17 @@ class CareersPage(QWidget):
         dark = theme.is_dark(self.palette())
         filled, empty = ("#5b8def", "#3a3f49") if dark else ("#3b6fd8", "#dde2ea")
         rows = []
-        for need in sorted(role.skills, key=lambda s: (-s.weight, -s.target)):
+        level = self.profile.role_level if self.profile is not None else RoleLevel.ENTRY
+        for need in sorted(role.skills, key=lambda s: (-s.weight, -s.level(level), -s.target)):
             skill = self._skills.get(need.skill)
+            target = need.level(level)
             cells = "".join(
-                f'<td width="18" bgcolor="{filled if i < need.target else empty}">&nbsp;</td>'
+                f'<td width="18" bgcolor="{filled if i < target else empty}">&nbsp;</td>'
                 for i in range(5))
-            meaning = html.escape(skill.levels.get(need.target, "")) if skill else ""
+            meaning = html.escape(skill.levels.get(target, "")) if skill and target else "not asked yet"
+            stages = " · ".join(f"{stage.value} {need.level(stage)}" for stage in RoleLevel)
             rows.append(
-                f"<tr><td><b>{html.escape(need.skill_name)}</b></td>"
+                f"<tr><td><b>{html.escape(need.skill_name)}</b><br><small>{stages}</small></td>"
                 f'<td><table cellspacing="2"><tr>{cells}</tr></table></td>'
                 f"<td align='right'>{need.weight:.0%}</td><td>{meaning}</td></tr>")
         day = "".join(f"<li>{html.escape(x)}</li>" for x in role.daily_work)
@@ -114,7 +117,9 @@ class CareersPage(QWidget):
             f"<h1>{html.escape(role.name)}</h1><p>{html.escape(role.description)}</p>"
             f"<h2>A day in the role</h2><ul>{day}</ul>"
             "<h2>Skills it asks for</h2>"
-            "<p>Target level out of 5, and how much each skill weighs in this role.</p>"
+            f"<p>Target level out of 5 at {html.escape(level.label.lower())} level (your plan's "
+            "level; change it in your profile), the targets at each stage, and how much each "
+            "skill weighs in this role.</p>"
             '<table cellpadding="4"><tr><th align="left">Skill</th><th align="left">Target</th>'
             '<th align="right">Weight</th><th align="left">At that level you…</th></tr>'
             + "".join(rows) + "</table>"

@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.errors import LodestarError, PlanError
-from planner.core.models import WEEKDAYS, Profile, Role, Skill
+from planner.core.models import WEEKDAYS, Profile, Role, RoleLevel, Skill
 from planner.services import Lodestar
 from planner.services.study import MAX_HOURS_PER_WEEK, MAX_REVIEW_SHARE
 
 NO_LEVEL = "Not met yet"
 SECTIONS = ("About you", "Your skills", "Your time")
-FIELD_SECTION = {"name": 0, "target_role": 0, "secondary_role": 0, "skills": 1,
+FIELD_SECTION = {"name": 0, "target_role": 0, "role_level": 0, "secondary_role": 0, "skills": 1,
                  "hours_per_week": 2, "study_days": 2, "start_date": 2, "target_date": 2,
                  "review_share": 2, "day_boundary": 2}
 
@@ -97,6 +97,13 @@ class ProfileForm(QWidget):
             self.second.addItem(role.name, role.slug)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._row(form, "&Target role", "target_role", self.role)
+        self.level = QComboBox(objectName="roleLevel")
+        for level in RoleLevel:
+            self.level.addItem(level.label, level.value)
+        self.level.setToolTip("Entry: what a first job in the role asks. Mid-level: a few years in. "
+                              "Senior: what the role asks of someone who leads it.")
+        self.level.currentIndexChanged.connect(self._role_changed)
+        self._row(form, "&Level", "role_level", self.level)
         self._row(form, "&Second role", "secondary_role", self.second)
         self.role_text = QLabel(wordWrap=True, objectName="roleDescription")
         form.addRow("", self.role_text)
@@ -182,6 +189,7 @@ class ProfileForm(QWidget):
         self.name.setText(p.name)
         self.role.setCurrentIndex(max(0, self.role.findData(p.target_role)))
         self.second.setCurrentIndex(max(0, self.second.findData(p.secondary_role)))
+        self.level.setCurrentIndex(max(0, self.level.findData(RoleLevel(p.role_level).value)))
         for slug, slider in self.sliders.items():
             slider.setValue(p.skills.get(slug, 0))
         self.hours.setValue(p.hours_per_week)
@@ -200,6 +208,7 @@ class ProfileForm(QWidget):
         return replace(
             self.profile, name=self.name.text().strip(), target_role=self.role.currentData(),
             secondary_role=self.second.currentData(),
+            role_level=RoleLevel(self.level.currentData() or RoleLevel.ENTRY),
             skills={s: w.value() for s, w in self.sliders.items() if w.value()},
             hours_per_week=self.hours.value(),
             study_days=tuple(i for i, box in enumerate(self.days) if box.isChecked()),
@@ -212,7 +221,8 @@ class ProfileForm(QWidget):
         slug = self.role.currentData()
         role = next((r for r in self.roles if r.slug == slug), None)
         self.role_text.setText(role.description if role else "")
-        wanted = {s.skill: s.target for s in role.skills} if role else {}
+        level = RoleLevel(self.level.currentData() or RoleLevel.ENTRY)
+        wanted = {s.skill: s.level(level) for s in role.skills if s.level(level)} if role else {}
         for skill in self.skills:
             need = wanted.get(skill.slug)
             self.needs[skill.slug].setText(f"role needs {need}" if need else "")
