@@ -191,6 +191,64 @@ def test_a_bad_backup_names_its_problem_and_writes_nothing(exported, fresh, chan
     assert fresh.profiles() == [] and fresh.lab_runs() == []
 
 
+def _set(table: str, column: str, value):
+    def change(data):
+        columns = data["tables"][table]["columns"]
+        data["tables"][table]["rows"][0][columns.index(column)] = value
+    return change
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_set("topic_states", "status", "hacked"),
+     r"broken\.json: Backup table topic_states, row 1, column status: 'hacked' is not one of "
+     r"not_started, in_progress, done, skipped\. Nothing was imported"),
+    (_set("reading_states", "status", "burned"), "reading_states, row 1, column status: 'burned' is not one of"),
+    (_set("reading_states", "rating", 99), "column rating: 99 is not from 1 to 5"),
+    (_set("skill_assessments", "level", 6), "column level: 6 is not from 0 to 5"),
+    (_set("review_logs", "grade", 0), "column grade: 0 is not one of 1, 2, 3, 4"),
+    (_set("lab_runs", "status", "exploded"), "column status: 'exploded' is not one of running"),
+    (_set("user_readings", "kind", "scroll"), "column kind: 'scroll' is not one of paper"),
+    (_set("user_readings", "authors", [1, 2]), "column authors: .* is not a list of text"),
+    (_set("activity_log", "kind", "hack"), "column kind: 'hack' is not one of study"),
+    (_set("study_sessions", "source", "hack"), "column source: 'hack' is not one of timer, manual"),
+    (_set("conference_deadlines", "kind", "hack"), "column kind: 'hack' is not one of abstract, paper"),
+    (_set("profiles", "hours_per_week", 0), "column hours_per_week: 0 is not above 0 and at most 100"),
+    (_set("profiles", "desired_retention", 1.5), "column desired_retention: 1.5 is not above 0.7"),
+    (_set("profiles", "day_boundary", "25:00"), "column day_boundary: '25:00' is not like 04:00"),
+    (_set("profiles", "study_days", "7"), "column study_days: '7' is not like 0,1,2,3,4"),
+    (_set("profiles", "start_date", "0001-01-01"), "column start_date: .* is not in the years 1900-2200"),
+    (_set("cards", "state", {"due": "soon"}), "column state: is not a card schedule"),
+    (_set("study_plans", "plan", {"version": 1}), "study_plans, row 1, column plan: The stored plan"),
+])
+def test_values_the_app_cannot_read_are_refused(exported, fresh, change, message):
+    path, _ = exported
+    with pytest.raises(LodestarError, match=message):
+        fresh.import_backup(_broken(path, change))
+    assert fresh.profiles() == [] and fresh.lab_runs() == []
+
+
+def test_an_unknown_role_is_refused_where_the_roles_are_known(exported, synced, tmp_path):
+    path, _ = exported
+    folder = tmp_path / "other"
+    with Lodestar.open(resolve(data_dir=folder)) as other:
+        other.sync_content()
+        with pytest.raises(LodestarError, match=r"column target_role: 'astronaut' is not one of the roles"):
+            other.import_backup(_broken(path, _set("profiles", "target_role", "astronaut")))
+        assert [p.name for p in other.profiles()] in ([], ["Me"])
+
+
+def test_a_huge_number_is_refused_at_once(exported, fresh, tmp_path):
+    path, _ = exported
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tables"]["profiles"]["rows"][0][0] = 0  # placeholder, replaced by the digits below
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(data).replace('"rows": [[0,', '"rows": [[' + "9" * 100_000 + ",", 1),
+                    encoding="utf-8")
+    with pytest.raises(LodestarError, match="a number of more than 40 digits"):
+        fresh.import_backup(huge)
+    assert fresh.profiles() == []
+
+
 def test_files_that_are_not_backups(fresh, tmp_path):
     cases = {"empty.json": b"", "text.json": b"hello", "list.json": b"[1, 2]",
              "deep.json": b"[" * 100_000}
