@@ -35,7 +35,7 @@ def _profile(row: ProfileRow) -> Profile:
               for s in row.skills}
     return Profile(
         id=row.id, name=row.name, created_at=row.created_at, target_role=row.target_role,
-        hours_per_week=within(row.hours_per_week, 0.1, MOST_HOURS_PER_WEEK, 5.0, f"{where}, hours"),
+        hours_per_week=within(row.hours_per_week, 1e-9, MOST_HOURS_PER_WEEK, 5.0, f"{where}, hours"),
         start_date=row.start_date, target_date=row.target_date,
         secondary_role=row.secondary_role, study_days=_days(row.study_days or "") or (0, 1, 2, 3, 4),
         review_share=within(row.review_share, 0.0, MOST_REVIEW_SHARE, 0.15, f"{where}, review share"),

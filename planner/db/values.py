@@ -5,7 +5,8 @@ value that reaches the database some other way (an old bug, a hand edit, a share
 database) must not make a page or command fail: the readers here turn it into the default and
 log a warning instead, so the learner still sees the rest of their data.
 
-The profile limits match `StudyPlans.check_profile` (tests/db/test_values.py holds them equal).
+The profile limits match `StudyPlans.check_profile` (tests/services/test_bad_values.py holds them
+equal).
 """
 
 from __future__ import annotations
