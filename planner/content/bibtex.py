@@ -29,8 +29,8 @@ from planner.content.dedupe import (
     citation_parts,
     clean_arxiv,
     clean_doi,
-    clean_isbn,
     dedupe_keys,
+    first_isbn,
     merge_readings,
     normalise_arxiv,
     normalise_doi,
@@ -65,6 +65,10 @@ _DECODE = LatexDecodingMiddleware(allow_inplace_modification=False)
 _PERSON = "lodestar-person-"  # field names under which each author is decoded
 _TEXT_FIELDS = {"title", "note", "annote", "keywords", "year", "date", *_VENUE_FIELDS}
 _LATEX = re.compile(r"[\\{}$~%]|--|``|''|[!?]`")  # what the decoder would change
+# NUL and the other control characters: invisible, they break search, exports and some widgets.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_TITLE = 2_000  # characters; the longest real titles are a few hundred
+MAX_FIELD = 100_000  # characters of any other field: a long abstract, a thousand-author list
 
 
 def reading_kind(entry_type: str) -> ReadingKind | None:
@@ -122,7 +126,25 @@ def _failed_block(block: ParsingFailedBlock, line: int, problems: list[ImportPro
 def _read_entry(entry: Entry, line: int, library: Library,
                 problems: list[ImportProblem]) -> ImportedReading | None:
     """One entry, or None (after reporting why) when it cannot be imported."""
-    name = f"entry {entry.key!r}" if entry.key else "entry"
+    name = f"entry {entry.key[:80]!r}" if entry.key else "entry"
+    for field in entry.fields:
+        if not isinstance(field.value, str):
+            continue
+        most = MAX_TITLE if field.key.lower() == "title" else MAX_FIELD
+        if len(field.value) > most:
+            problems.append(ImportProblem(line, f"{name}: the '{field.key[:40]}' field is "
+                                                f"{len(field.value):,} characters long (at most "
+                                                f"{most:,}); skipped"))
+            return None
+    if any(isinstance(f.value, str) and CONTROL.search(f.value) for f in entry.fields) \
+            or CONTROL.search(entry.key or ""):
+        problems.append(ImportProblem(line, f"{CONTROL.sub('', name)}: control characters (such as "
+                                            "NUL) removed"))
+        name = CONTROL.sub("", name)
+        entry.key = CONTROL.sub("", entry.key or "")
+        for field in entry.fields:
+            if isinstance(field.value, str):
+                field.value = CONTROL.sub("", field.value)
     for field in entry.fields:
         run_on = _RUN_ON.search(field.value) if isinstance(field.value, str) else None
         if run_on and field.enclosing == "no-enclosing":
@@ -151,7 +173,7 @@ def _read_entry(entry: Entry, line: int, library: Library,
     return ImportedReading(
         kind=kind or _PAPER, title=title, authors=authors, year=_year(text, report), venue=venue,
         arxiv=arxiv, doi=report.ident("doi", raw.get("doi"), clean_doi(raw.get("doi"))),
-        isbn=report.ident("isbn", raw.get("isbn"), clean_isbn(raw.get("isbn"))),
+        isbn=report.ident("isbn", raw.get("isbn"), first_isbn(raw.get("isbn"))),
         url=_url(raw.get("url")), bibtex_key=entry.key, entry_type=entry_type,
         month=_month(raw.get("month") or raw.get("date", "")[5:7]), tags=_tags(text),
         notes="\n".join(v for v in (text.get("note"), text.get("annote")) if v), line=line,

@@ -80,6 +80,22 @@ def clean_isbn(value: str | None) -> str | None:
     return digits if digits and not isbn_problem(digits) else None
 
 
+def first_isbn(value: str | None) -> str | None:
+    """The first valid ISBN of a field that may hold several, as Zotero writes them
+    ('978-1-… 978-0-…', or separated by ';' or ','), as its digits; None if none is valid."""
+    if not value:
+        return None
+    if whole := clean_isbn(value):
+        return whole
+    for part in re.split(r"[;,/|]", value):
+        if found := clean_isbn(part):
+            return found
+        for word in part.split():
+            if found := clean_isbn(word):
+                return found
+    return None
+
+
 def normalise_isbn(value: str | None) -> str | None:
     """An ISBN for comparison: ISBN-10s become their ISBN-13."""
     digits = clean_isbn(value)

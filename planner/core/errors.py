@@ -60,6 +60,15 @@ class AlreadyRunningError(LodestarError):
         super().__init__(message)
 
 
+class LockFileError(LodestarError):
+    """The lock file cannot be used safely: a symbolic link, a folder or not a regular file.
+    `path` is the lock file."""
+
+    def __init__(self, message: str, path: Path):
+        self.path = path
+        super().__init__(message)
+
+
 class NotFoundError(LodestarError):
     """A slug or id that names nothing."""
 

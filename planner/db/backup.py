@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from planner.core.errors import LodestarError
 from planner.core.models import LabRunStatus
-from planner.db import labruns, search
+from planner.db import labruns, search, values
 from planner.db.base import UtcDateTime
 from planner.db.models import (
     ActivityRow,
@@ -171,9 +171,14 @@ def _rows(table: str, data: Any, schema: dict[str, Any]) -> list[dict[str, Any]]
     for number, row in enumerate(data["rows"], start=1):
         if not isinstance(row, list) or len(row) != len(columns):
             raise BackupError(f"Backup table {table}, row {number}: expected {len(columns)} values.")
-        rows.append({name: _decode(f"Backup table {table}, row {number}, column {name}",
-                                   schema[name], value)
-                     for name, value in zip(columns, row, strict=True)})
+        decoded = {}
+        for name, value in zip(columns, row, strict=True):
+            where = f"Backup table {table}, row {number}, column {name}"
+            decoded[name] = _decode(where, schema[name], value)
+            wrong = values.problem(table, name, decoded[name])
+            if wrong:
+                raise BackupError(f"{where}: {_shown(value)} {wrong}.")
+        rows.append(decoded)
     _check_unique(table, rows, schema)
     return rows
 
@@ -213,8 +218,15 @@ def _decode(where: str, column: Any, value: Any) -> Any:
             _check_json(value)
             return value
     except (ValueError, TypeError, OverflowError) as exc:
-        raise BackupError(f"{where}: {value!r:.60} is {exc}.") from None
+        raise BackupError(f"{where}: {_shown(value)} is {exc}.") from None
     raise BackupError(f"{where}: this Lodestar cannot restore it.")
+
+
+def _shown(value: Any) -> str:
+    """The start of a value for a message; never the whole of a huge number or text."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number that long"
+    return f"{value!r:.60}"
 
 
 def _text(value: Any) -> str:

@@ -29,6 +29,7 @@ from planner.db.models import (
     ConferenceFollowRow,
     ConferenceSeriesRow,
 )
+from planner.db.values import member
 
 USER, PACK = "user", "pack"
 
@@ -52,7 +53,8 @@ def conference_views(session: Session, profile_id: int) -> list[ConferenceView]:
             select(D.edition_id, D.kind, D.due_at, D.comment)
             .join(E, E.id == D.edition_id).join(S, S.id == E.series_id)
             .where(S.archived.is_(False)).order_by(D.edition_id, D.position)):
-        deadlines.setdefault(edition_id, []).append(Deadline(DeadlineKind(kind), due, comment))
+        kind = member(DeadlineKind, kind, DeadlineKind.PAPER, f"deadline of edition {edition_id}")
+        deadlines.setdefault(edition_id, []).append(Deadline(kind, due, comment))
     by_series: dict[int, list] = {}
     for e in editions:
         by_series.setdefault(e.series_id, []).append(e)

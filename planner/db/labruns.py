@@ -22,14 +22,18 @@ from planner.db.models import (
     TopicLabRow,
     TopicRow,
 )
+from planner.db.values import member
 
 if TYPE_CHECKING:  # numpy costs ~90 ms to import: the app's start-up does not need it
     import numpy as np
 
 
 def _run(row: LabRunRow) -> LabRun:
-    return LabRun(row.id, row.lab_slug, LabRunStatus(row.status), row.config or {}, row.device,
-                  row.started_at, row.finished_at, row.seconds, row.summary, row.error,
+    status = member(LabRunStatus, row.status, LabRunStatus.FAILED, f"lab run {row.id}")
+    config = row.config if isinstance(row.config, dict) else {}
+    summary = row.summary if isinstance(row.summary, dict) else None
+    return LabRun(row.id, row.lab_slug, status, config, row.device,
+                  row.started_at, row.finished_at, row.seconds, summary, row.error,
                   row.checkpoint, row.profile_id)
 
 

@@ -12,6 +12,16 @@ from planner.core.errors import LodestarError, NotFoundError
 from planner.core.models import LabRunStatus, Profile, RoleLevel, TopicStatus, completes_lab
 from planner.db.base import utcnow
 from planner.db.models import LabRunRow, ProfileRow, SkillAssessmentRow, StudyPlanRow, TopicStateRow
+from planner.db.values import (
+    DAY_BOUNDARY,
+    MOST_HOURS_PER_WEEK,
+    MOST_REVIEW_SHARE,
+    RETENTION,
+    SKILL_LEVELS,
+    matching,
+    member,
+    within,
+)
 
 
 def _days(text: str) -> tuple[int, ...]:
@@ -19,21 +29,21 @@ def _days(text: str) -> tuple[int, ...]:
 
 
 def _profile(row: ProfileRow) -> Profile:
+    """The stored profile; a value no form could have saved is read as its default (logged)."""
+    where = f"profile {row.id}"
+    skills = {s.skill_slug: within(s.level, *SKILL_LEVELS, None, f"{where}, skill {s.skill_slug}")
+              for s in row.skills}
     return Profile(
         id=row.id, name=row.name, created_at=row.created_at, target_role=row.target_role,
-        hours_per_week=row.hours_per_week, start_date=row.start_date, target_date=row.target_date,
-        secondary_role=row.secondary_role, study_days=_days(row.study_days or ""),
-        review_share=row.review_share, skills={s.skill_slug: s.level for s in row.skills},
-        day_boundary=row.day_boundary, desired_retention=row.desired_retention,
-        role_level=_role_level(row.role_level))
-
-
-def _role_level(text: str | None) -> RoleLevel:
-    """The stored role level; a value this version does not know reads as entry level."""
-    try:
-        return RoleLevel(text or RoleLevel.ENTRY)
-    except ValueError:
-        return RoleLevel.ENTRY
+        hours_per_week=within(row.hours_per_week, 1e-9, MOST_HOURS_PER_WEEK, 5.0, f"{where}, hours"),
+        start_date=row.start_date, target_date=row.target_date,
+        secondary_role=row.secondary_role, study_days=_days(row.study_days or "") or (0, 1, 2, 3, 4),
+        review_share=within(row.review_share, 0.0, MOST_REVIEW_SHARE, 0.15, f"{where}, review share"),
+        skills={slug: level for slug, level in skills.items() if level is not None},
+        day_boundary=matching(DAY_BOUNDARY, row.day_boundary, "04:00", f"{where}, day boundary"),
+        desired_retention=within(row.desired_retention, RETENTION[0] + 1e-9, RETENTION[1], 0.9,
+                                 f"{where}, desired retention"),
+        role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"))
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -113,7 +123,8 @@ def topic_state_times(session: Session, profile_id: int) -> dict[str, tuple[Topi
     rows = session.execute(select(TopicStateRow.topic_slug, TopicStateRow.status,
                                   TopicStateRow.updated_at)
                            .where(TopicStateRow.profile_id == profile_id)).all()
-    return {slug: (TopicStatus(status), when) for slug, status, when in rows}
+    return {slug: (member(TopicStatus, status, TopicStatus.NOT_STARTED, f"topic state of {slug}"), when)
+            for slug, status, when in rows}
 
 
 # --- study plans ------------------------------------------------------------------------------
@@ -172,6 +183,6 @@ def completed_labs(session: Session, profile_id: int) -> dict[str, datetime]:
         .order_by(LabRunRow.id)).all()
     done: dict[str, datetime] = {}
     for lab, status, summary, finished, started in rows:
-        if completes_lab(LabRunStatus(status), summary):
+        if completes_lab(LabRunStatus(status), summary if isinstance(summary, dict) else None):
             done.setdefault(lab, finished or started)
     return done

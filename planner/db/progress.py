@@ -11,6 +11,7 @@ sees it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -38,8 +39,10 @@ from planner.db.models import (
     TrackRow,
     UserReadingRow,
 )
+from planner.db.values import MOST_SESSION_MINUTES
 
 RUNNING = "running"
+log = logging.getLogger(__name__)
 _SOURCES = {source.value for source in SessionSource}
 
 
@@ -68,7 +71,13 @@ def sessions(session: Session, profile_id: int, since: datetime | None = None,
     query = query.order_by(desc(StudySessionRow.started_at), desc(StudySessionRow.id))
     if limit is not None:
         query = query.limit(limit)
-    return [_logged(*row) for row in session.execute(query)]
+    out = []
+    for row in session.execute(query):
+        if not (isinstance(row[3], int | float) and 0 < row[3] <= MOST_SESSION_MINUTES):
+            log.warning("study session %s: %r minutes is not a length of time; left out.", row[0], row[3])
+            continue
+        out.append(_logged(*row))
+    return out
 
 
 def _logged(id_: int, topic: str | None, started: datetime, minutes: float, source: str,

@@ -25,6 +25,7 @@ from planner.db.models import (
     TrackRow,
     UserReadingRow,
 )
+from planner.db.values import RATINGS, member, texts, within
 
 _OWN_COLUMNS = [f.name for f in fields(OwnReading)]
 _SHIPPED_COLUMNS = (ReadingRow.slug, ReadingRow.kind, ReadingRow.title, ReadingRow.authors,
@@ -45,10 +46,11 @@ _OWN_SELECT = tuple(getattr(UserReadingRow, name) for name in _OWN_COLUMNS)
 def _own(row) -> OwnReading:
     """An own reading from a row of `_OWN_SELECT` or a `UserReadingRow`."""
     return OwnReading(
-        slug=row.slug, kind=ReadingKind(row.kind), title=row.title, authors=tuple(row.authors),
+        slug=row.slug, kind=member(ReadingKind, row.kind, ReadingKind.PAPER, f"reading {row.slug}"),
+        title=row.title, authors=texts(row.authors, f"authors of {row.slug}"),
         year=row.year, venue=row.venue or "", arxiv=row.arxiv, doi=row.doi, isbn=row.isbn,
         url=row.url, bibtex_key=row.bibtex_key or "", entry_type=row.entry_type or "",
-        month=_month(row.month), topics=tuple(row.topics or ()), added_at=row.added_at)
+        month=_month(row.month), topics=texts(row.topics, f"topics of {row.slug}"), added_at=row.added_at)
 
 
 def own_readings(session: Session, slug: str | None = None) -> list[OwnReading]:
@@ -130,7 +132,8 @@ def entries(session: Session, profile_id: int | None,
         or_(ReadingRow.archived.is_(False), ReadingRow.slug.in_(list(states))))
     if slug is not None:
         shipped_query = shipped_query.where(ReadingRow.slug == slug)
-    shipped = [Reading(s, ReadingKind(kind), title, tuple(authors), year, venue or "", *ids)
+    shipped = [Reading(s, member(ReadingKind, kind, ReadingKind.PAPER, f"reading {s}"), title,
+                       texts(authors, f"authors of {s}"), year, venue or "", *ids)
                for s, kind, title, authors, year, venue, *ids in session.execute(shipped_query)]
     cited_by = _citing_topics(session, slug)
     listed = [(r, cited_by.get(r.slug, ())) for r in shipped]
@@ -155,8 +158,9 @@ def _states(session: Session, profile_id: int | None, slug: str | None = None) -
     if slug is not None:
         query = query.where(ReadingStateRow.reading_slug == slug)
     rows = session.execute(query)
-    return {slug: {"status": ReadingStatus(status), "rating": rating, "notes": notes or "",
-                   "tags": tuple(tags or ()), "finished_at": finished}
+    return {slug: {"status": member(ReadingStatus, status, ReadingStatus.TO_READ, f"reading state of {slug}"),
+                   "rating": within(rating, *RATINGS, None, f"rating of {slug}"), "notes": notes or "",
+                   "tags": texts(tags, f"tags of {slug}"), "finished_at": finished}
             for slug, status, rating, notes, tags, finished in rows}
 
 

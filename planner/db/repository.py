@@ -51,6 +51,7 @@ from planner.db.models import (
     TopicStateRow,
     TrackRow,
 )
+from planner.db.values import member
 
 # --- content -------------------------------------------------------------------------------
 
@@ -225,7 +226,8 @@ def upcoming_deadlines(session: Session, after: datetime, limit: int = 20) -> li
         .join(ConferenceDeadlineRow, ConferenceDeadlineRow.edition_id == ConferenceEditionRow.id)
         .where(ConferenceSeriesRow.archived.is_(False), ConferenceDeadlineRow.due_at > after)
         .order_by(ConferenceDeadlineRow.due_at).limit(limit)).all()
-    return [UpcomingDeadline(s, t, e, y, DeadlineKind(k), due, place, link)
+    return [UpcomingDeadline(s, t, e, y, member(DeadlineKind, k, DeadlineKind.PAPER, f"deadline of {e}"),
+                             due, place, link)
             for s, t, e, y, k, due, place, link in rows]
 
 
@@ -235,7 +237,8 @@ def upcoming_deadlines(session: Session, after: datetime, limit: int = 20) -> li
 def topic_states(session: Session, profile_id: int) -> dict[str, TopicStatus]:
     rows = session.execute(select(TopicStateRow.topic_slug, TopicStateRow.status)
                            .where(TopicStateRow.profile_id == profile_id)).all()
-    return {slug: TopicStatus(status) for slug, status in rows}
+    return {slug: member(TopicStatus, status, TopicStatus.NOT_STARTED, f"topic state of {slug}")
+            for slug, status in rows}
 
 
 def set_topic_state(session: Session, profile_id: int, topic_slug: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import random
 import time
 from collections.abc import Iterator
@@ -153,13 +154,27 @@ def load_checkpoint(path: Path, lab: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise CheckpointError(f"{path}: no such checkpoint") from None
     except Exception as exc:
-        raise CheckpointError(f"{path} is not a readable Lodestar checkpoint ({type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else 'damaged file'})") from None
+        raise CheckpointError(_refusal(path, exc)) from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT or "state" not in payload:
         raise CheckpointError(f"{path} is not a Lodestar checkpoint")
     if payload.get("lab") != lab:
         raise CheckpointError(f"{path} is a checkpoint of the {payload.get('lab')!r} lab, not of {lab!r}")
     return payload
+
+
+def _refusal(path: Path, exc: Exception) -> str:
+    """Why a checkpoint was not loaded, in our words. PyTorch's own message for a file holding
+    more than tensors advises loading it with weights_only=False, which would run whatever code
+    the file carries: that advice is never passed on."""
+    text = str(exc)
+    if "global" in text and ("weights" in text.lower() or isinstance(exc, pickle.UnpicklingError)):
+        return (f"{path} is not a Lodestar checkpoint: besides weights it holds Python objects, and "
+                "loading those could run code hidden in the file, so Lodestar does not open it. "
+                "Use a checkpoint that Lodestar saved.")
+    if isinstance(exc, pickle.UnpicklingError) or "weights" in text.lower():
+        return f"{path} is not a readable Lodestar checkpoint (damaged, or not a PyTorch file)"
+    first = text.splitlines()[0][:200] if text else "damaged file"
+    return f"{path} is not a readable Lodestar checkpoint ({type(exc).__name__}: {first})"
 
 
 def restore(module: nn.Module | torch.optim.Optimizer, state: dict, what: str) -> None:

@@ -7,8 +7,12 @@ Every dict carries a `version`; reading a dict that is not a stored plan or requ
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import types
+import typing
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from planner.core.errors import PlanError
@@ -49,7 +53,7 @@ def plan_from_dict(data: dict[str, Any]) -> StudyPlan:
     """Return the plan stored by `plan_to_dict`; raise `PlanError` if `data` is not one."""
     _check_version(data, "plan")
     try:
-        return StudyPlan(
+        return _typed(StudyPlan(
             weeks=tuple(PlanWeek(w["index"], date.fromisoformat(w["start"]), w["capacity"],
                                  tuple(_item_from_dict(i) for i in w["items"])) for w in data["weeks"]),
             gap=tuple(SkillGap(g["skill"], g["current"], g["target"], g["weight"]) for g in data["gap"]),
@@ -58,9 +62,9 @@ def plan_from_dict(data: dict[str, Any]) -> StudyPlan:
             target_date=_from_day(data["target_date"]),
             shortfall=None if data["shortfall"] is None else _shortfall_from_dict(data["shortfall"]),
             beyond=tuple((skill, level) for skill, level in data.get("beyond", ())),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise PlanError(f"The stored plan cannot be read: {error!r}") from error
+        ))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise PlanError(f"The stored plan cannot be read: {error!r}"[:300]) from error
 
 
 def request_to_dict(request: PlanRequest) -> dict[str, Any]:
@@ -94,7 +98,7 @@ def request_from_dict(data: dict[str, Any]) -> PlanRequest:
     """Return the request stored by `request_to_dict`; raise `PlanError` if `data` is not one."""
     _check_version(data, "plan request")
     try:
-        return PlanRequest(
+        return _typed(PlanRequest(
             topics=tuple(PlanTopic(t["slug"], t["title"], t["hours"], tuple(t["prerequisites"]),
                                    tuple(SkillLevel(skill, level) for skill, level in t["skills"]),
                                    tuple(t["labs"]), tuple(t.get("sections", ())), t.get("order", 0))
@@ -113,9 +117,64 @@ def request_from_dict(data: dict[str, Any]) -> PlanRequest:
             spent=dict(data["spent"]),
             labs_done=tuple(data.get("labs_done", ())),
             lab_after={lab: tuple(after) for lab, after in data.get("lab_after", {}).items()},
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise PlanError(f"The stored plan request cannot be read: {error!r}") from error
+        ))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise PlanError(f"The stored plan request cannot be read: {error!r}"[:300]) from error
+
+
+def _typed(record: Any) -> Any:
+    """`record` when every field, all the way down, holds what its annotation says (a stored
+    plan is read from JSON, where a number may be text or a list may be null); else TypeError."""
+    _check(record, type(record), "plan")
+    return record
+
+
+def _check(value: Any, hint: Any, where: str) -> None:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for option in args:
+            try:
+                return _check(value, option, where)
+            except TypeError as exc:
+                errors.append(exc)
+        raise errors[0]
+    if hint is type(None):
+        ok = value is None
+    elif hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif origin is tuple:
+        if not isinstance(value, tuple):
+            raise TypeError(f"{where}: {value!r:.40} is not a list")
+        items = args[:1] * len(value) if len(args) == 2 and args[1] is Ellipsis else args
+        if len(items) != len(value):
+            raise TypeError(f"{where}: {len(value)} values, not {len(items)}")
+        for index, (item, item_hint) in enumerate(zip(value, items, strict=True)):
+            _check(item, item_hint, f"{where}[{index}]")
+        return
+    elif origin is dict:
+        if not isinstance(value, dict):
+            raise TypeError(f"{where}: {value!r:.40} is not an object")
+        for key, item in value.items():
+            _check(key, args[0], f"{where} key")
+            _check(item, args[1], f"{where}[{key!r:.40}]")
+        return
+    elif dataclasses.is_dataclass(hint):
+        if not isinstance(value, hint):
+            raise TypeError(f"{where}: {value!r:.40} is not {hint.__name__}")
+        hints = typing.get_type_hints(hint)
+        for field in dataclasses.fields(hint):
+            _check(getattr(value, field.name), hints[field.name], f"{where}.{field.name}")
+        return
+    elif isinstance(hint, type) and issubclass(hint, Enum | str | date):
+        ok = isinstance(value, hint)
+    else:
+        ok = True
+    if not ok:
+        raise TypeError(f"{where}: {value!r:.40} is not {getattr(hint, '__name__', hint)}")
+    return None
 
 
 def _check_version(data: Any, what: str) -> None:

@@ -115,6 +115,21 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def schedule_problem(fsrs: object) -> str | None:
+    """Why a stored card schedule (the fsrs card as a dict) cannot be read, or None if it can."""
+    if not isinstance(fsrs, dict):
+        return "is not a card schedule"
+    try:
+        card = Card.from_dict(fsrs)  # type: ignore[arg-type]
+        _utc(card.due)
+        if card.last_review is not None:
+            _utc(card.last_review)
+        int(card.state)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        return f"is not a card schedule ({type(exc).__name__}: {exc})"[:200]
+    return None
+
+
 def _card(state: CardState) -> Card:
     try:
         return Card.from_dict(state.fsrs)  # type: ignore[arg-type]

@@ -13,16 +13,19 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from planner.core.errors import LodestarError
+from planner.core.errors import LodestarError, PlanError
 from planner.core.imports import ImportResult
 from planner.db import backup as store
-from planner.db import profiles
+from planner.db import profiles, repository
 from planner.db.base import utcnow
+from planner.plan import plan_from_dict, request_from_dict
+from planner.progress.review import schedule_problem
 from planner.services.files import read_text, write_atomically
 from planner.services.study import DEFAULT_PROFILE_NAME
 
 FORMAT = "lodestar-backup"
 VERSION = 1
+MOST_DIGITS = 40  # a whole number in a backup: ids, steps and milliseconds need 19 at most
 
 
 def backup_json(document: dict) -> str:
@@ -63,8 +66,14 @@ class Backups:
         The file is validated whole first; any problem raises LodestarError naming the table and
         row, and nothing is written. Returns the rows restored per table.
         """
-        tables = store.validate(_document(Path(path)).get("tables"))
+        path = Path(path)
+        try:
+            tables = store.validate(_document(path).get("tables"))
+            _check_readable(tables)
+        except store.BackupError as exc:
+            raise store.BackupError(f"{path.name}: {exc} Nothing was imported.") from None
         with self._session() as session:
+            _check_roles(session, tables, path)
             held = store.user_row_count(session)
             lone = store.lone_profile(session, held)
             if lone is not None and lone[1] == DEFAULT_PROFILE_NAME and lone[2] is None:
@@ -80,13 +89,58 @@ class Backups:
                             source=str(path), imported=sum(counts.values()))
 
 
+def _check_readable(tables: dict[str, list[dict]]) -> None:
+    """What only the layers above the database can judge: stored plans and card schedules."""
+    for number, row in enumerate(tables["study_plans"], start=1):
+        for column, read in (("request", request_from_dict), ("plan", plan_from_dict)):
+            try:
+                read(row[column])
+            except (PlanError, RecursionError) as exc:
+                raise store.BackupError(f"Backup table study_plans, row {number}, column {column}: "
+                                        f"{str(exc)[:200]}") from None
+    for number, row in enumerate(tables["cards"], start=1):
+        wrong = schedule_problem(row["state"])
+        if wrong:
+            raise store.BackupError(f"Backup table cards, row {number}, column state: {wrong}.")
+
+
+def _check_roles(session, tables: dict[str, list[dict]], path: Path) -> None:
+    """A profile's roles must be roles of this database's content, once it has any (a backup may
+    go into a database not yet synchronised: the readers then skip a role they cannot find)."""
+    known = {role.slug for role in repository.roles(session)}
+    if not known:
+        return
+    for number, row in enumerate(tables["profiles"], start=1):
+        for column in ("target_role", "secondary_role"):
+            if row.get(column) is not None and row[column] not in known:
+                raise store.BackupError(
+                    f"{path.name}: Backup table profiles, row {number}, column {column}: "
+                    f"{row[column]!r:.60} is not one of the roles {', '.join(sorted(known))}. "
+                    "Nothing was imported.")
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > MOST_DIGITS:
+        raise _TooLong(text[:20])
+    return int(text)
+
+
 def _document(path: Path) -> dict:
     text = read_text(path, "a Lodestar backup")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_whole_number)
+    except _TooLong as exc:
+        raise LodestarError(f"{path} is not a Lodestar backup: it holds a number of more than "
+                            f"{MOST_DIGITS} digits ({exc}…).") from None
     except json.JSONDecodeError as exc:
         raise LodestarError(f"{path} is not a Lodestar backup: not JSON "
                             f"(line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+    except ValueError as exc:  # int_max_str_digits and the like, should a number get past the check
+        raise LodestarError(f"{path} is not a Lodestar backup: {str(exc)[:200]}") from None
     except RecursionError:
         raise LodestarError(f"{path} is not a Lodestar backup: nested too deeply.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:

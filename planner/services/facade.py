@@ -70,7 +70,8 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
              lock: bool = True) -> Lodestar:
         """Open (creating if needed) and upgrade the database at `location`.
 
-        Raises `AlreadyRunningError` if another Lodestar holds the data folder,
+        Raises `AlreadyRunningError` if another Lodestar holds the data folder, `LockFileError`
+        if its lock file is a symbolic link, a folder or not a regular file,
         `NotADatabaseError` for a file that is not a readable SQLite database,
         `NewerSchemaError` for one from a newer Lodestar, `MigrationError` if the upgrade fails
         (the database is then as it was, and a backup was taken first).

@@ -1,11 +1,20 @@
-"""One Lodestar at a time per data folder: an OS file lock, released even by a crash."""
+"""One Lodestar at a time per data folder: an OS file lock, released even by a crash.
+
+The lock file is opened without following a symbolic link and is never truncated before the
+lock is held: a lock file that is a link to another file must not destroy that file, and a
+second Lodestar must not wipe the pid the first one wrote.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-from planner.core.errors import AlreadyRunningError
+from planner.core.errors import AlreadyRunningError, LockFileError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class InstanceLock:
@@ -13,34 +22,64 @@ class InstanceLock:
 
     def __init__(self, path: Path):
         self.path = path
-        self._handle = None
+        self._fd: int | None = None
 
     def acquire(self) -> InstanceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the life of the lock
+        fd = self._open()
         try:
-            _lock(handle)
+            _lock(fd)
         except OSError:
-            handle.seek(0)
-            text = handle.read().strip()
-            handle.close()
+            text = _read(fd)
+            os.close(fd)
             pid = int(text) if text.isdigit() else None
             who = f" (process {pid})" if pid else ""
             raise AlreadyRunningError(
                 f"Lodestar is already running on this data folder{who}. Switch to that window, "
                 f"or close it first. Lock file: {self.path}", pid) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
+        try:  # only the holder rewrites the file, and only through the descriptor it holds
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+        except OSError:
+            _unlock(fd)
+            os.close(fd)
+            raise
+        self._fd = fd
         return self
 
+    def _open(self) -> int:
+        """The lock file's descriptor, created 0600 if missing; refuses anything but a regular file."""
+        if self.path.is_symlink():
+            raise self._refuse("is a symbolic link")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _BINARY, 0o600)
+        except IsADirectoryError:
+            raise self._refuse("is a folder") from None
+        except OSError as exc:
+            if self.path.is_symlink():  # ELOOP: replaced by a link after the check above
+                raise self._refuse("is a symbolic link") from None
+            if self.path.is_dir():
+                raise self._refuse("is a folder") from None
+            raise LockFileError(f"Cannot open the lock file {self.path}: {exc.strerror or exc}. "
+                                f"Check the data folder's permissions.", self.path) from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise self._refuse("is a folder" if stat.S_ISDIR(mode) else "is not a regular file")
+        return fd
+
+    def _refuse(self, what: str) -> LockFileError:
+        return LockFileError(
+            f"The lock file {self.path} {what}; Lodestar will not write through it. "
+            f"Move it out of the data folder (Lodestar creates a new lock file) and start again.",
+            self.path)
+
     def release(self) -> None:
-        if self._handle is not None:
-            _unlock(self._handle)
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
 
     def __enter__(self) -> InstanceLock:
         return self.acquire()
@@ -49,22 +88,31 @@ class InstanceLock:
         self.release()
 
 
+def _read(fd: int) -> str:
+    """The pid another holder wrote (a few bytes); never more than a small read."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+
+
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(handle) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
 
-    def _unlock(handle) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _lock(handle) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(handle) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -31,6 +31,9 @@ _EDITABLE = ("title", "kind", "authors", "year", "venue", "arxiv", "doi", "isbn"
 # Fields a duplicate may fill in an own reading (tags and notes belong to a profile's state).
 _FILLABLE = ("authors", "year", "venue", "arxiv", "doi", "isbn", "url", "month")
 _MAX_DOI = 200  # the column's width; a longer "DOI" is not one
+MAX_BIBTEX_BYTES = 32 * 1_048_576  # a large Zotero library with abstracts is a few MB
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # NUL and the like
+_MOST = {"title": 2_000, "venue": 2_000, "authors": 1_000}  # characters (authors: each name)
 
 
 class ReadingList:
@@ -135,7 +138,8 @@ class ReadingList:
         path = Path(path)
         from planner.content.bibtex import parse_bibtex  # bibtexparser: on first use
 
-        parsed = parse_bibtex(read_text(path, "a BibTeX file"), source=path.name)
+        parsed = parse_bibtex(read_text(path, "a BibTeX file", max_bytes=MAX_BIBTEX_BYTES),
+                              source=path.name)
         items: tuple[ImportedReading, ...] = parsed.items
         with self._session() as session:
             if profile_id is not None:
@@ -261,6 +265,7 @@ def _check_topics(session, topics: Sequence[str]) -> None:
 def _checked(fields: dict[str, Any]) -> dict[str, Any]:
     """The given reading fields made tidy, or `LodestarError` naming the first bad one."""
     out = dict(fields)
+    _check_text(out)
     if "title" in out:
         out["title"] = " ".join(str(out["title"] or "").split())
         if not out["title"]:
@@ -294,6 +299,20 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
     if "topics" in out:
         out["topics"] = tuple(dict.fromkeys(t.strip() for t in out["topics"] if t.strip()))
     return out
+
+
+def _check_text(fields: dict[str, Any]) -> None:
+    """Refuse a control character (NUL and the like) or an overlong value in the text fields."""
+    for name, most in _MOST.items():
+        given = fields.get(name)
+        for value in ((given,) if isinstance(given, str) else given or ()):
+            if not isinstance(value, str):
+                continue
+            if found := _CONTROL.search(value):
+                raise LodestarError(f"The {name} holds a control character (U+{ord(found.group()):04X}); "
+                                    "remove it and try again.")
+            if len(value) > most:
+                raise LodestarError(f"The {name} is {len(value):,} characters long; at most {most:,}.")
 
 
 def _arxiv(value: str) -> str | None:

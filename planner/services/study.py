@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -40,6 +41,8 @@ from planner.plan import (
 )
 from planner.progress.review import HIGHEST_RETENTION, LOWEST_RETENTION
 from planner.services.files import write_atomically
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PROFILE_NAME = "Me"
 MAX_HOURS_PER_WEEK = MOST_HOURS_PER_WEEK  # one limit for the profile and the shortfall's advice
@@ -166,9 +169,18 @@ class StudyPlans:
                 return merge_targets(repository.role(session, role), level=profile.role_level)
             if not profile.target_role:
                 raise PlanError(f"{profile.name} has no target role yet.", "target_role")
+            known = {r.slug for r in repository.roles(session)}
+            if profile.target_role not in known:  # a role the content no longer has, or a bad value
+                raise PlanError(f"{profile.name}'s target role {profile.target_role!r:.60} is not one of "
+                                f"the roles ({', '.join(sorted(known))}); choose one in the profile.",
+                                "target_role")
+            secondary = None
+            if profile.secondary_role in known:
+                secondary = repository.role(session, profile.secondary_role)
+            elif profile.secondary_role:
+                log.warning("%s's second role %r is not one of the roles; left out of the plan.",
+                            profile.name, profile.secondary_role[:60])
             primary = repository.role(session, profile.target_role)
-            secondary = (repository.role(session, profile.secondary_role)
-                         if profile.secondary_role else None)
         return merge_targets(primary, secondary, level=profile.role_level)
 
     def skill_levels(self, profile_id: int) -> dict[str, int]:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner import __version__
-from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError
+from planner.core.errors import AlreadyRunningError, DatabaseError, LockFileError, LodestarError
 from planner.services import Location, Lodestar, resolve
 from planner.services.facade import latest_backup, restore_latest_backup, start_new_database
 from planner.ui import dialogs, theme
@@ -35,6 +35,9 @@ def open_database(location: Location) -> Lodestar | None:
             return Lodestar.open(location)
         except AlreadyRunningError as exc:
             QMessageBox.warning(None, "Lodestar is already running", str(exc))
+            return None
+        except LockFileError as exc:
+            QMessageBox.critical(None, "Lodestar cannot use its lock file", str(exc))
             return None
         except DatabaseError as exc:
             if exc.path is None:  # a server database: nothing here to restore or replace

@@ -372,3 +372,37 @@ def test_export_then_import_gives_back_the_same_readings(items):
     assert [(r.arxiv, r.doi, r.isbn, r.url) for r in back.items] == \
         [(r.arxiv, r.doi, r.isbn, r.url) for r in items]
     assert len({r.bibtex_key.casefold() for r in back.items}) == len(items)
+
+
+# --- hostile files ---------------------------------------------------------------------------
+
+
+def test_nul_and_control_characters_are_removed_from_titles_and_authors():
+    text = "@article{nul,\n  title = {Atten\x00tion Is\x07 All You Need},\n" \
+           "  author = {Vas\x00wani, Ashish and Shazeer,\x1b Noam},\n  year = {2017}\n}\n"
+    result = parse_bibtex(text, "hostile.bib")
+    (reading,) = result.items
+    assert reading.title == "Attention Is All You Need"
+    assert reading.authors == ("Ashish Vaswani", "Noam Shazeer")
+    assert any("control characters" in p.message and p.line == 1 for p in result.problems)
+
+
+def test_an_overlong_title_is_skipped_naming_the_entry_and_line():
+    text = "@misc{ok, title = {Fine}}\n\n@misc{huge,\n  title = {" + "A" * 3_000_000 + "}\n}\n"
+    result = parse_bibtex(text, "huge.bib")
+    assert [r.title for r in result.items] == ["Fine"]
+    assert result.skipped == 1
+    (problem,) = result.problems
+    assert problem.line == 3
+    assert "entry 'huge': the 'title' field is 3,000,000 characters long (at most 2,000); skipped" \
+        in problem.message
+
+
+@pytest.mark.parametrize("field", ["978-0-262-03561-3 978-0-262-33737-3",
+                                   "978-0-262-03561-3; 0262337371", "9780262035613, 9780262337373",
+                                   "not-an-isbn 978-0-262-03561-3"])
+def test_a_field_with_several_isbns_keeps_the_first_valid_one(field):
+    result = parse_bibtex(f"@book{{dl, title = {{Deep Learning}}, isbn = {{{field}}}}}\n")
+    (reading,) = result.items
+    assert reading.isbn == "9780262035613"
+    assert not result.problems

@@ -199,3 +199,25 @@ def test_every_lab_resumes_where_its_checkpoint_left_off(lab, tmp_path):
     trained = {m.epoch for m in resumed.of("Metric")
                if "train/" in m.name or m.name.startswith(("generator/", "discriminator/"))}
     assert trained == {last + 1}, trained
+
+
+class _Smuggled:
+    """Stands for any Python object a foreign checkpoint might carry (and run on loading)."""
+
+
+def test_a_checkpoint_holding_objects_is_refused_without_advising_weights_only_false(tmp_path):
+    path = tmp_path / "smuggled.pt"
+    torch.save({"format": "x", "state": {}, "extra": _Smuggled()}, path)
+    with pytest.raises(CheckpointError, match="holds Python objects") as refused:
+        engine.load_checkpoint(path, "cnn")
+    assert "weights_only" not in str(refused.value)
+    assert "trust" not in str(refused.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a checkpoint at all", b"PK\x03\x04broken zip"])
+def test_no_refusal_passes_on_pytorchs_advice(tmp_path, content):
+    path = tmp_path / "broken.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError) as refused:
+        engine.load_checkpoint(path, "cnn")
+    assert "weights_only" not in str(refused.value)

@@ -3,6 +3,7 @@ goes only into an empty database, validates first, and never half-writes (fuzzed
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.core.errors import LodestarError
+from planner.core.errors import LodestarError, PlanError
 from planner.core.models import LabRunStatus, Profile, TopicStatus
 from planner.core.progress import ReviewGrade
 from planner.services import Lodestar, resolve
@@ -191,6 +192,64 @@ def test_a_bad_backup_names_its_problem_and_writes_nothing(exported, fresh, chan
     assert fresh.profiles() == [] and fresh.lab_runs() == []
 
 
+def _set(table: str, column: str, value):
+    def change(data):
+        columns = data["tables"][table]["columns"]
+        data["tables"][table]["rows"][0][columns.index(column)] = value
+    return change
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_set("topic_states", "status", "hacked"),
+     r"broken\.json: Backup table topic_states, row 1, column status: 'hacked' is not one of "
+     r"not_started, in_progress, done, skipped\. Nothing was imported"),
+    (_set("reading_states", "status", "burned"), "reading_states, row 1, column status: .burned. is not one"),
+    (_set("reading_states", "rating", 99), "column rating: 99 is not from 1 to 5"),
+    (_set("skill_assessments", "level", 6), "column level: 6 is not from 0 to 5"),
+    (_set("review_logs", "grade", 0), "column grade: 0 is not one of 1, 2, 3, 4"),
+    (_set("lab_runs", "status", "exploded"), "column status: 'exploded' is not one of running"),
+    (_set("user_readings", "kind", "scroll"), "column kind: 'scroll' is not one of paper"),
+    (_set("user_readings", "authors", [1, 2]), "column authors: .* is not a list of text"),
+    (_set("activity_log", "kind", "hack"), "column kind: 'hack' is not one of study"),
+    (_set("study_sessions", "source", "hack"), "column source: 'hack' is not one of timer, manual"),
+    (_set("conference_deadlines", "kind", "hack"), "column kind: 'hack' is not one of abstract, paper"),
+    (_set("profiles", "hours_per_week", 0), "column hours_per_week: 0 is not above 0 and at most 100"),
+    (_set("profiles", "desired_retention", 1.5), "column desired_retention: 1.5 is not above 0.7"),
+    (_set("profiles", "day_boundary", "25:00"), "column day_boundary: '25:00' is not like 04:00"),
+    (_set("profiles", "study_days", "7"), "column study_days: '7' is not like 0,1,2,3,4"),
+    (_set("profiles", "start_date", "0001-01-01"), "column start_date: .* is not in the years 1900-2200"),
+    (_set("cards", "state", {"due": "soon"}), "column state: is not a card schedule"),
+    (_set("study_plans", "plan", {"version": 1}), "study_plans, row 1, column plan: The stored plan"),
+])
+def test_values_the_app_cannot_read_are_refused(exported, fresh, change, message):
+    path, _ = exported
+    with pytest.raises(LodestarError, match=message):
+        fresh.import_backup(_broken(path, change))
+    assert fresh.profiles() == [] and fresh.lab_runs() == []
+
+
+def test_an_unknown_role_is_refused_where_the_roles_are_known(exported, synced, tmp_path):
+    path, _ = exported
+    folder = tmp_path / "other"
+    with Lodestar.open(resolve(data_dir=folder)) as other:
+        other.sync_content()
+        with pytest.raises(LodestarError, match=r"column target_role: 'astronaut' is not one of the roles"):
+            other.import_backup(_broken(path, _set("profiles", "target_role", "astronaut")))
+        assert [p.name for p in other.profiles()] in ([], ["Me"])
+
+
+def test_a_huge_number_is_refused_at_once(exported, fresh, tmp_path):
+    path, _ = exported
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tables"]["profiles"]["rows"][0][0] = 0  # placeholder, replaced by the digits below
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(data).replace('"rows": [[0,', '"rows": [[' + "9" * 100_000 + ",", 1),
+                    encoding="utf-8")
+    with pytest.raises(LodestarError, match="a number of more than 40 digits"):
+        fresh.import_backup(huge)
+    assert fresh.profiles() == []
+
+
 def test_files_that_are_not_backups(fresh, tmp_path):
     cases = {"empty.json": b"", "text.json": b"hello", "list.json": b"[1, 2]",
              "deep.json": b"[" * 100_000}
@@ -232,8 +291,9 @@ def sample(tmp_path_factory, shipped_db) -> tuple[dict, Path]:
     with Lodestar.open(resolve(data_dir=root / "source")) as source:
         fill(source, root)
         source.export_backup(root / "backup.json")
-    with Lodestar.open(resolve(data_dir=root / "empty")):
-        pass
+    # The database restored into holds the shipped content, so that plans can be made from what
+    # was restored; it holds no learner's data.
+    shutil.copytree(shipped_db, root / "empty", ignore=shutil.ignore_patterns("*.lock"))
     return json.loads((root / "backup.json").read_text(encoding="utf-8")), root / "empty"
 
 
@@ -261,6 +321,30 @@ def _mutate(document: dict, path: tuple, value, drop: bool) -> dict:
     return data
 
 
+def _read_everything(lodestar: Lodestar, profile_id: int, folder: Path) -> None:
+    """What `profile show`, `plan`, the exports and the pages read; a PlanError (a profile that
+    cannot make a plan, naming the field to fix) is an answer, any other exception a failure."""
+    profile = lodestar.profile(profile_id)
+    lodestar.profile_named(profile.name)
+    with contextlib.suppress(PlanError):
+        lodestar.skill_gap(profile_id)
+    for plan_id, *_ in lodestar.plan_history(profile_id):
+        lodestar.stored_plan(plan_id)
+    with contextlib.suppress(PlanError):
+        lodestar.plan_progress(profile_id, lodestar.current_plan(profile_id))
+    with contextlib.suppress(PlanError):
+        lodestar.replan(profile_id, "fuzz")
+    lodestar.topic_states(profile_id)
+    lodestar.reading_list(profile_id)
+    lodestar.export_bibtex(folder / "out.bib", profile_id)
+    lodestar.lab_runs()
+    lodestar.conference_list(profile_id)
+    lodestar.progress_overview(profile_id)
+    lodestar.review_queue(profile_id)
+    lodestar.review_stats(profile_id)
+    lodestar.study_sessions(profile_id)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_import_of_a_mutated_backup_never_crashes_or_half_writes(sample, tmp_path, data):
@@ -283,6 +367,9 @@ def test_import_of_a_mutated_backup_never_crashes_or_half_writes(sample, tmp_pat
                 lodestar.import_backup(file)
             except LodestarError:
                 assert lodestar.profiles() == [] and lodestar.lab_runs() == []
+            else:  # what was let in must read back: profile show, plan, reading list, pages
+                for profile in lodestar.profiles():
+                    _read_everything(lodestar, profile.id, folder)
     finally:
         shutil.rmtree(folder.parent)
 

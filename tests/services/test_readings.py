@@ -315,3 +315,40 @@ def test_deleting_several_readings_is_all_or_nothing(lodestar):
     assert {first.slug, second.slug} <= {e.slug for e in lodestar.reading_list(None)}
     lodestar.delete_readings([first.slug, second.slug])
     assert not {first.slug, second.slug} & {e.slug for e in lodestar.reading_list(None)}
+
+
+# --- hostile input -----------------------------------------------------------------------------
+
+
+def test_a_bibtex_file_over_the_size_limit_is_refused_unread(synced, tmp_path):
+    from planner.services.readings import MAX_BIBTEX_BYTES
+
+    path = tmp_path / "huge.bib"
+    with path.open("wb") as file:
+        file.truncate(MAX_BIBTEX_BYTES + 1)  # sparse: nothing is written, nothing is read
+    before = len(synced.reading_list(None))
+    with pytest.raises(LodestarError, match=r"huge\.bib: 32 MB is far too large for a BibTeX file"):
+        synced.import_bibtex(path)
+    assert len(synced.reading_list(None)) == before
+
+
+def test_an_imported_nul_is_not_stored(synced, tmp_path):
+    path = tmp_path / "nul.bib"
+    path.write_text("@article{n, title = {Null\x00 Hypothesis}, author = {Fisher\x00, R. A.}}\n",
+                    encoding="utf-8")
+    result = synced.import_bibtex(path)
+    (slug,) = result.added
+    stored = next(e.reading for e in synced.reading_list(None) if e.reading.slug == slug)
+    assert (stored.title, stored.authors) == ("Null Hypothesis", ("R. A. Fisher",))
+
+
+@pytest.mark.parametrize(("fields", "words"), [
+    ({"title": "Bad\x00Title"}, r"The title holds a control character \(U\+0000\)"),
+    ({"title": "Fine", "authors": ["A. \x1bPerson"]}, r"The authors holds a control character \(U\+001B\)"),
+    ({"title": "T" * 2_001}, "The title is 2,001 characters long; at most 2,000"),
+])
+def test_own_readings_refuse_control_characters_and_overlong_text(synced, fields, words):
+    before = len(synced.reading_list(None))
+    with pytest.raises(LodestarError, match=words):
+        synced.add_reading(**fields)
+    assert len(synced.reading_list(None)) == before
