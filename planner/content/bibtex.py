@@ -40,6 +40,7 @@ from planner.content.dedupe import (
 from planner.core.imports import ImportedReading, ImportProblem, ImportResult
 from planner.core.models import Reading, ReadingKind
 from planner.core.readings import NAME_SUFFIXES
+from planner.core.urls import is_safe_external_url
 
 __all__ = ["citation_key", "dedupe_keys", "merge_readings", "normalise_arxiv", "normalise_doi",
            "normalise_isbn", "normalise_title", "parse_bibtex", "reading_kind", "readings_to_bibtex"]
@@ -250,7 +251,7 @@ def _url(value: str | None) -> str | None:
     if not value:
         return None
     url = value.split()[0]
-    return url if re.match(r"^(https?|ftp)://\S+$", url, re.IGNORECASE) else None
+    return url if is_safe_external_url(url, web_only=True) else None
 
 
 def _tags(text: dict[str, str]) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from planner.core.models import (
     Topic,
     Track,
 )
+from planner.core.urls import shorten, url_problem
 
 TOP_FILES = ("tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml")
 MIN_CARDS = 3
@@ -256,6 +257,9 @@ def _reading(rec: Record, slug: str, loader: _Loader) -> Reading | None:
     if rec.ok and not any(ids.values()):
         rec.problems.add(rec.file, rec.line, f"{rec.what}: needs an identifier: arxiv, doi or isbn")
     url = rec.text("url", required=False) or None
+    if url and (problem := url_problem(url)):
+        rec.error("url", f"'url' {shorten(url)}: {problem}")
+        url = None
     rec.unknown(["id", "kind", "title", "authors", "year", "venue", "arxiv", "doi", "isbn", "url"])
     if not (slug and kind and title and authors and year):
         return None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from planner.core.models import Profile, Role, Skill
 from planner.services import Lodestar
 from planner.ui import theme
+from planner.ui.links import open_external
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 
@@ -30,7 +31,8 @@ class CareersPage(QWidget):
         self.roles = QListWidget(objectName="roleList")
         self.roles.currentItemChanged.connect(self._on_select)
         self.detail = QTextBrowser(objectName="roleDetail")
-        self.detail.setOpenExternalLinks(True)
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(lambda url: open_external(url, self))
         self.detail.document().setDocumentMargin(18)
         from planner.ui.widgets.skill_gap import LEGEND, SkillGapChart  # pyqtgraph, with this page
 

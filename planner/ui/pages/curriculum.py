@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from planner.core.models import Topic, TopicStatus
 from planner.services import Lodestar
 from planner.ui import theme
+from planner.ui.links import open_external
 from planner.ui.widgets.graph import PrerequisiteGraph
 from planner.ui.widgets.math import MathImages
 
@@ -358,13 +359,11 @@ class CurriculumPage(QWidget):
         elif url.scheme() == "reading":
             found = self.lodestar.readings([url.path()])
             if found and found[0].link:
-                from PySide6.QtGui import QDesktopServices
-
-                QDesktopServices.openUrl(QUrl(found[0].link))
-        elif url.scheme() in ("http", "https"):
-            from PySide6.QtGui import QDesktopServices
-
-            QDesktopServices.openUrl(url)
+                open_external(found[0].link, self)
+        elif url.scheme() == "" and url.hasFragment():
+            self.lesson.scrollToAnchor(url.fragment())
+        else:
+            open_external(url, self)
 
     def _open_first_lab(self) -> None:
         if self.current is not None and self.current.labs:
