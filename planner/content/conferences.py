@@ -22,6 +22,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.content.fields import LenientRecord, Problems, Record
+from planner.content.files import read_bounded
 from planner.content.yamlsource import LineList
 from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline, DeadlineKind
 
@@ -284,8 +285,8 @@ def snapshot_date(root) -> date | None:
     `conferences/SOURCE` ('ccfddl/ccf-deadlines @ <commit> 2026-08-20'); None when it is missing
     or says no date."""
     try:
-        with open(os.path.join(root, "conferences", "SOURCE"), encoding="utf-8") as handle:
-            line = handle.readline(1000)
+        raw = read_bounded(os.path.join(root, "conferences", "SOURCE"), 64 * 1024)
+        line = raw.decode("utf-8").split("\n", 1)[0][:1000]
     except (OSError, UnicodeDecodeError):
         return None
     found = re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", line)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from planner.content.conferences import parse_conference_file
 from planner.content.fields import Problems, Record
+from planner.content.files import MAX_FILE_BYTES, FileRefused, read_bounded
 from planner.content.formulas import formula_problem, formulas_with_lines
 from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
 from planner.content.lesson import CODE_SPAN, FENCE, lesson_sections
@@ -46,10 +47,14 @@ def content_files(root: Path) -> list[Path]:
 
 def fingerprint(root: Path) -> dict[str, str]:
     """sha256 of each pack file by relative path; equal fingerprints mean nothing changed."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in content_files(root)
-    }
+    return {p.relative_to(root).as_posix(): _file_hash(p) for p in content_files(root)}
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(read_bounded(path, MAX_FILE_BYTES)).hexdigest()
+    except FileRefused as exc:  # never equal to a real hash: the next sync loads and reports it
+        return f"unreadable: {exc}"
 
 
 def load_pack(root: Path | str, *, typeset: bool = False) -> ContentPack:
@@ -93,9 +98,9 @@ class _Loader:
     def read(self, path: Path) -> str | None:
         rel = self.rel(path)
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problems.add(rel, 0, f"cannot read: {exc.strerror or exc}")
+            raw = read_bounded(path, MAX_FILE_BYTES)
+        except FileRefused as exc:
+            self.problems.add(rel, 0, str(exc))
             return None
         self.hashes[rel] = hashlib.sha256(raw).hexdigest()
         try:
