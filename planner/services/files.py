@@ -46,7 +46,7 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
     except IsADirectoryError:
         raise LodestarError(f"Cannot read {path}: it is a folder, not {what}.") from None
     except FileRefused as exc:
-        raise LodestarError(f"{path}: {exc}; it is not {what}.") from None
+        raise LodestarError(f"Cannot read {path}: {str(exc).removeprefix('cannot read: ')}.") from None
     except OSError as exc:
         raise LodestarError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     try:
