@@ -25,6 +25,7 @@ from planner.content.fields import LenientRecord, Problems, Record
 from planner.content.files import read_bounded
 from planner.content.yamlsource import LineList
 from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline, DeadlineKind
+from planner.core.urls import shorten
 
 FIELDS = {
     "DS": "Computer architecture and parallel computing",
@@ -70,7 +71,7 @@ def find_timezone(name: str) -> tzinfo:
     if fixed is not None:
         return fixed
     name = _ZONE_ALIASES.get(name.upper(), name)
-    unknown = ValueError(f"unknown time zone {name[:60]!r} (expected AoE, UTC, UTC+8, UTC-7, or a "
+    unknown = ValueError(f"unknown time zone {shorten(name[:60])} (expected AoE, UTC, UTC+8, UTC-7, or a "
                          "name such as America/Los_Angeles)")
     if not _IANA.match(name):  # also keeps odd text away from the file system
         raise unknown
@@ -79,7 +80,7 @@ def find_timezone(name: str) -> tzinfo:
     except ZoneInfoNotFoundError:
         if has_zone_database():
             raise unknown from None
-        raise ValueError(f"time zone {name!r} cannot be looked up: this computer has no time zone "
+        raise ValueError(f"time zone {shorten(name)} cannot be looked up: this computer has no time zone "
                          "database (install the tzdata package, or write it as UTC±N)") from None
     except (ValueError, OSError):
         raise unknown from None
@@ -95,7 +96,7 @@ def has_zone_database() -> bool:
 def _offset_only(name: str) -> tzinfo:
     zone = parse_timezone(name)
     if zone is None:
-        raise ValueError(f"unknown time zone {name!r} (expected AoE, UTC, UTC+8, UTC-7, ...)")
+        raise ValueError(f"unknown time zone {shorten(name)} (expected AoE, UTC, UTC+8, UTC-7, ...)")
     return zone
 
 
@@ -251,7 +252,7 @@ def _deadline(rec: Record, key: str, raw: str, tz: tzinfo | None,
         return None
     local = _local_time(raw, mode.lenient_dates)
     if local is None:
-        rec.error(key, f"'{key}' {raw!r} is not a date (expected 'YYYY-MM-DD HH:MM:SS' or TBD)")
+        rec.error(key, f"'{key}' {shorten(raw)} is not a date (expected 'YYYY-MM-DD HH:MM:SS' or TBD)")
         return False
     if local.tzinfo is not None:  # an offset written with the time wins over the edition's zone
         return local.astimezone(UTC)
@@ -260,7 +261,7 @@ def _deadline(rec: Record, key: str, raw: str, tz: tzinfo | None,
     try:
         return local.replace(tzinfo=tz).astimezone(UTC)
     except OverflowError:  # year 1 in UTC+8 falls before the calendar starts
-        rec.error(key, f"'{key}' {raw!r} is out of range")
+        rec.error(key, f"'{key}' {shorten(raw)} is out of range")
         return False
 
 

@@ -8,6 +8,7 @@ classes for them).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import re
@@ -16,10 +17,34 @@ from dataclasses import dataclass
 
 from planner.core.models import LessonSection
 
-FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
+_FENCE_OPEN = re.compile(r"^(```|~~~)", re.M)
+_FENCE_CLOSE = {f: re.compile(rf"^{f}[ \t]*$", re.M) for f in ("```", "~~~")}
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)")
+
+
+def sub_fences(text: str, repl: Callable[[str], str]) -> str:
+    """`text` with each fenced code block (from a line starting with ``` or ~~~ to the next line
+    that is only that fence) replaced by `repl(block)`. Linear in the text: a regular expression
+    that searches from every unclosed fence to the end took minutes on a file of fence lines."""
+    closes = {f: [(m.start(), m.end()) for m in pattern.finditer(text)]
+              for f, pattern in _FENCE_CLOSE.items()}
+    starts = {f: [s for s, _ in spans] for f, spans in closes.items()}
+    out: list[str] = []
+    done = 0
+    for opener in _FENCE_OPEN.finditer(text):
+        if opener.start() < done:
+            continue
+        fence = opener.group(1)
+        at = bisect.bisect_right(starts[fence], opener.start())
+        if at == len(starts[fence]):
+            continue  # never closed: not a block
+        end = closes[fence][at][1]
+        out += [text[done:opener.start()], repl(text[opener.start():end])]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -33,8 +58,8 @@ def extract_formulas(markdown: str) -> tuple[str, list[Formula]]:
     formulas: list[Formula] = []
     protected: list[str] = []
 
-    def keep(match: re.Match) -> str:
-        protected.append(match.group(0))
+    def keep(match: re.Match | str) -> str:
+        protected.append(match if isinstance(match, str) else match.group(0))
         return f"\x00C{len(protected) - 1}\x00"
 
     def lift(display: bool):
@@ -44,7 +69,7 @@ def extract_formulas(markdown: str) -> tuple[str, list[Formula]]:
             return f"\n\n{token}\n\n" if display else token
         return repl
 
-    text = FENCE.sub(keep, markdown)
+    text = sub_fences(markdown, keep)
     text = CODE_SPAN.sub(keep, text)
     text = _DISPLAY.sub(lift(True), text)
     text = _INLINE.sub(lift(False), text)

@@ -12,7 +12,7 @@ from planner.content.fields import Problems, Record
 from planner.content.files import MAX_FILE_BYTES, FileRefused, read_bounded
 from planner.content.formulas import formula_problem, formulas_with_lines
 from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
-from planner.content.lesson import CODE_SPAN, FENCE, lesson_sections
+from planner.content.lesson import CODE_SPAN, lesson_sections, sub_fences
 from planner.content.yamlsource import LineList, YamlSyntaxError, load_yaml
 from planner.core.errors import ContentError, Problem
 from planner.core.models import (
@@ -126,7 +126,7 @@ class _Loader:
             return False
         if (kind, slug) in self.lines:
             first_file, first_line = self.lines[(kind, slug)]
-            self.problems.add(file, line, f"duplicate {kind} id {slug!r} "
+            self.problems.add(file, line, f"duplicate {kind} id {shorten(slug)} "
                                           f"(first defined at {first_file}:{first_line})")
             return False
         self.lines[(kind, slug)] = (file, line)
@@ -158,7 +158,7 @@ class _Loader:
             rec = Record(item, name, self.problems, f"{kind} {index + 1}", data.line_of(index))
             slug = rec.slug("id")
             if slug:
-                rec.what = f"{kind} {slug!r}"
+                rec.what = f"{kind} {shorten(slug)}"
             record = build(rec, slug, self)
             if record is not None and self.claim(kind, slug, name, rec.line):
                 out.append(record)
@@ -214,7 +214,7 @@ def _skill(rec: Record, slug: str, loader: _Loader) -> Skill | None:
     for key, text in raw.items():
         if not isinstance(key, int) or not 1 <= key <= 5 or not isinstance(text, str):
             rec.problems.add(rec.file, raw.line_of(key),
-                             f"{rec.what}: levels must map 1..5 to a line of text, not {key!r}")
+                             f"{rec.what}: levels must map 1..5 to a line of text, not {shorten(key)}")
             continue
         levels[key] = text.strip()
     if raw and set(levels) != {1, 2, 3, 4, 5}:
@@ -234,7 +234,7 @@ def _role(rec: Record, slug: str, loader: _Loader) -> Role | None:
     raw = rec.mapping("skills", required=True)
     for skill, spec in raw.items():
         line = raw.line_of(skill)
-        sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {skill!r}", line)
+        sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {shorten(skill)}", line)
         target = int(sub.number("target", 1, 5, integer=True))
         weight = float(sub.number("weight", 0.0001, 1000))
         sub.unknown(["target", "weight"])
@@ -317,10 +317,10 @@ def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
         return None
     slug = rec.slug("id")
     if slug and slug != path.stem:
-        rec.error("id", f"id {slug!r} must match the file name {path.stem!r}")
+        rec.error("id", f"id {shorten(slug)} must match the file name {shorten(path.stem)}")
     track = rec.slug("track")
     if track and track != path.parent.name:
-        rec.error("track", f"track {track!r} must match the folder {path.parent.name!r}")
+        rec.error("track", f"track {shorten(track)} must match the folder {shorten(path.parent.name)}")
     if track:
         loader.refs.append(("track", track, rel, rec.line_of("track"), "topic"))
     title = rec.text("title")
@@ -331,15 +331,15 @@ def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
     for key, kind in (("prerequisites", "topic"), ("labs", "lab"), ("readings", "reading")):
         refs[key] = rec.slugs(key)
         for target, line in refs[key]:
-            loader.refs.append((kind, target, rel, line, f"topic {slug!r}"))
+            loader.refs.append((kind, target, rel, line, f"topic {shorten(slug)}"))
     skills = []
     raw = rec.mapping("skills")
     for skill, level in raw.items():
         line = raw.line_of(skill)
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-            loader.problems.add(rel, line, f"skill {skill!r}: level must be a whole number 1-5")
+            loader.problems.add(rel, line, f"skill {shorten(skill)}: level must be a whole number 1-5")
             continue
-        loader.refs.append(("skill", str(skill), rel, line, f"topic {slug!r}"))
+        loader.refs.append(("skill", str(skill), rel, line, f"topic {shorten(slug)}"))
         skills.append(SkillLevel(str(skill), level))
     cards = _cards(rec)
     if not body.strip():
@@ -389,25 +389,25 @@ LINK_KINDS = {"topic": "topic", "lab": "lab", "reading": "reading"}
 def _collect_links(loader: _Loader, rel: str, body: str, body_line: int) -> None:
     """Register `[text](topic:id)`, `lab:` and `reading:` links for checking; refuse other
     targets that are not web addresses (a relative file link would be dead inside the app)."""
-    def blank(match: re.Match) -> str:  # keep line numbers, drop what code says
-        return re.sub(r"[^\n]", " ", match.group(0))
+    def blank(match: re.Match | str) -> str:  # keep line numbers, drop what code says
+        return re.sub(r"[^\n]", " ", match if isinstance(match, str) else match.group(0))
 
-    visible = CODE_SPAN.sub(blank, FENCE.sub(blank, body))
+    visible = CODE_SPAN.sub(blank, sub_fences(body, blank))
     for match in _LINK.finditer(visible):
         target = match.group(1)
         line = body_line + visible.count("\n", 0, match.start())
         scheme, sep, slug = target.partition(":")
         if sep and scheme in LINK_KINDS:
-            loader.refs.append((LINK_KINDS[scheme], slug, rel, line, f"link {target!r}"))
+            loader.refs.append((LINK_KINDS[scheme], slug, rel, line, f"link {shorten(target)}"))
         elif not re.match(r"(https?|mailto):", target) and not target.startswith("#"):
-            loader.problems.add(rel, line, f"link {target!r} goes nowhere in the app: use topic:ID, "
+            loader.problems.add(rel, line, f"link {shorten(target)} goes nowhere in the app: use topic:ID, "
                                            "lab:ID, reading:ID or a web address")
 
 
 def _check_references(pack: ContentPack, loader: _Loader, problems: Problems) -> None:
     for kind, target, file, line, referrer in loader.refs:
         if (kind, target) not in loader.lines:
-            problems.add(file, line, f"{referrer}: unknown {kind} {target!r}")
+            problems.add(file, line, f"{referrer}: unknown {kind} {shorten(target)}")
     cycles = _cycles(pack.topics)
     for cycle in cycles:
         file, line = loader.lines[("topic", cycle[0])]
@@ -437,16 +437,16 @@ def _check_lab_places(pack: ContentPack, loader: _Loader, problems: Problems) ->
         after = [t for t in lab.after or sorted(named.get(lab.slug, ())) if t in topics]
         for slug in after:
             if slug not in named.get(lab.slug, ()):
-                problems.add(file, line, f"lab {lab.slug!r}: 'after' names {slug!r}, which neither "
+                problems.add(file, line, f"lab {lab.slug!r}: 'after' names {shorten(slug)}, which neither "
                                          "names the lab nor is listed in its 'topics'")
         before = set().union(*(closure[t] for t in after))
         missing = [t for t in TRAINING_LESSONS if t in topics and t not in before]
         if after and missing:
-            problems.add(file, line, f"lab {lab.slug!r} trains a network, but its 'after' lessons do "
+            problems.add(file, line, f"lab {shorten(lab.slug)} trains a network, but its 'after' lessons do "
                                      f"not require {', '.join(missing)}: the lab would come first")
         for other in sorted(named.get(lab.slug, set()) - set(after)):
             if other in topics and other not in before and not set(after) & closure[other]:
-                problems.add(file, line, f"lab {lab.slug!r}: lesson {other!r} names the lab but comes "
+                problems.add(file, line, f"lab {lab.slug!r}: lesson {shorten(other)} names the lab but comes "
                                          f"neither before nor after its 'after' lessons")
 
 

@@ -52,3 +52,8 @@ def shorten(value: object, limit: int = 80) -> str:
     """`repr(value)` cut to about `limit` characters, for quoting in a message."""
     text = repr(value) if not isinstance(value, str) or len(value) <= limit * 4 else repr(value[:limit * 4])
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """`text` cut to `limit` characters (with an ellipsis), for quoting it unquoted."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
