@@ -77,3 +77,27 @@ def _size(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):.1f} MB"
     return f"{count / 1024:.0f} kB" if count >= 1024 else f"{count} bytes"
+
+
+def pack_path(root: Path | str, relative: str) -> Path | None:
+    """`relative` (a pack-relative path with '/' separators) as a path inside the pack at
+    `root` once links are resolved, or None when it names anything outside it."""
+    if not relative or "\x00" in relative or relative.startswith(("/", "\\")) or ":" in relative:
+        return None
+    base = Path(root).resolve()
+    try:
+        target = (base / relative).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return target if target != base and target.is_relative_to(base) else None
+
+
+def read_pack_file(root: Path | str, relative: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of the pack file `relative`, or None when it is outside the pack or refused."""
+    path = pack_path(root, relative)
+    if path is None:
+        return None
+    try:
+        return read_bounded(path, max_bytes)
+    except FileRefused:
+        return None

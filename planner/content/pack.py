@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import posixpath
 import re
 from pathlib import Path
 
 from planner.content.conferences import parse_conference_file
 from planner.content.fields import Problems, Record
-from planner.content.files import MAX_FILE_BYTES, FileRefused, read_bounded
+from planner.content.files import MAX_FILE_BYTES, MAX_IMAGE_BYTES, FileRefused, read_bounded, read_pack_file
 from planner.content.formulas import formula_problem, formulas_with_lines
 from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
-from planner.content.lesson import CODE_SPAN, lesson_sections, sub_fences
+from planner.content.lesson import CODE_SPAN, image_path, lesson_link_allowed, lesson_sections, sub_fences
 from planner.content.yamlsource import LineList, YamlSyntaxError, load_yaml
 from planner.core.errors import ContentError, Problem
 from planner.core.models import (
@@ -30,7 +31,7 @@ from planner.core.models import (
     Topic,
     Track,
 )
-from planner.core.urls import shorten, url_problem
+from planner.core.urls import clip, shorten, url_problem
 
 TOP_FILES = ("tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml")
 MIN_CARDS = 3
@@ -393,15 +394,40 @@ def _collect_links(loader: _Loader, rel: str, body: str, body_line: int) -> None
         return re.sub(r"[^\n]", " ", match if isinstance(match, str) else match.group(0))
 
     visible = CODE_SPAN.sub(blank, sub_fences(body, blank))
+    images = {m.end(1) for m in _IMAGE.finditer(visible)}
+    for match in _IMAGE.finditer(visible):
+        _check_image(loader, rel, match.group(1), body_line + visible.count("\n", 0, match.start()))
+    for match in _RAW_HTML.finditer(visible):
+        line = body_line + visible.count("\n", 0, match.start())
+        loader.problems.add(rel, line, f"raw HTML {clip(match.group(0), 40)!r} is shown as text, "
+                                       "not used: write it in Markdown")
     for match in _LINK.finditer(visible):
         target = match.group(1)
+        if match.end(1) in images:
+            continue
         line = body_line + visible.count("\n", 0, match.start())
         scheme, sep, slug = target.partition(":")
         if sep and scheme in LINK_KINDS:
             loader.refs.append((LINK_KINDS[scheme], slug, rel, line, f"link {shorten(target)}"))
-        elif not re.match(r"(https?|mailto):", target) and not target.startswith("#"):
-            loader.problems.add(rel, line, f"link {shorten(target)} goes nowhere in the app: use topic:ID, "
-                                           "lab:ID, reading:ID or a web address")
+        elif not lesson_link_allowed(target):
+            loader.problems.add(rel, line, f"link {shorten(target)} goes nowhere in the app: use "
+                                           "topic:ID, lab:ID, reading:ID or a web address")
+
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\(([^)\s]+)")
+# A tag, closing tag or comment; `<https://…>` (an autolink) and `a < b` are not.
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|/[A-Za-z][A-Za-z0-9-]*\s*>|!--)")
+
+
+def _check_image(loader: _Loader, rel: str, src: str, line: int) -> None:
+    """An image must be a file of the pack, written relative to the lesson."""
+    path = image_path(src, posixpath.dirname(rel))
+    if path is None:
+        loader.problems.add(rel, line, f"image {shorten(src)} is not shown: an image must be a file "
+                                       "in the content pack, written relative to the lesson")
+    elif read_pack_file(loader.root, path, MAX_IMAGE_BYTES) is None:
+        loader.problems.add(rel, line, f"image {shorten(src)}: no such file in the content pack "
+                                       f"(or larger than {MAX_IMAGE_BYTES // 1048576} MB)")
 
 
 def _check_references(pack: ContentPack, loader: _Loader, problems: Problems) -> None:

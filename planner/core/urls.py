@@ -13,6 +13,8 @@ import re
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 # Links inside a lesson that Lodestar answers itself, never the desktop.
 INTERNAL_SCHEMES = ("topic", "lab", "reading")
+# A lesson image inside the content pack, `pack:<path in the pack>`; the lesson view reads it.
+PACK_SCHEME = "pack"
 MAX_URL_LENGTH = 2000
 
 _WEB = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)

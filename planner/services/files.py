@@ -39,6 +39,8 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
                                 "nothing was imported.")
         if path.is_dir():
             raise IsADirectoryError
+        if not path.exists():
+            raise FileNotFoundError
         # The content layer's bounded reader: no FIFO, device or link to one, no endless file.
         data = read_bounded(path, max_bytes if max_bytes is not None else MAX_ANY_FILE_BYTES)
     except FileNotFoundError:

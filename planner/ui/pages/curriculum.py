@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from planner.ui import theme
 from planner.ui.links import open_external
 from planner.ui.widgets.graph import PrerequisiteGraph
 from planner.ui.widgets.math import MathImages
+from planner.ui.widgets.safe_browser import SafeTextBrowser
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 STATUS_MARK = {TopicStatus.NOT_STARTED: "", TopicStatus.IN_PROGRESS: "◐",
@@ -90,8 +90,7 @@ class CurriculumPage(QWidget):
         head.addWidget(self.title, 1)
         head.addWidget(self.status)
 
-        self.lesson = QTextBrowser(objectName="lessonView")
-        self.lesson.setOpenLinks(False)
+        self.lesson = SafeTextBrowser(self.lodestar.pack_image, objectName="lessonView")
         self.lesson.anchorClicked.connect(self._on_link)
         self.lesson.document().setDocumentMargin(18)
         font = QFont(self.lesson.font())
