@@ -4,14 +4,14 @@ QTextBrowser fetches every `<img src>` (and style sheet) it is given, from any `
 which read a learner's files into the view and, for `file:///dev/zero`, ran the app out of
 memory. This browser serves only images the document was given (`addResource`, as typeset
 formulas are) and `pack:` images that the `images` callable reads from the content pack; every
-other resource is empty. It never follows links itself: clicks reach `anchorClicked`.
+other resource is an empty one (a 1×1 transparent image). It never follows links itself: clicks reach `anchorClicked`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QByteArray, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -29,16 +29,23 @@ class SafeTextBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
 
     def loadResource(self, kind: int, url: QUrl) -> object:
-        """Called by the document for a resource it does not hold; answers only pack images."""
+        """Called by the document for a resource it does not hold; answers only pack images.
+
+        Everything else gets an empty answer, never None: given a null answer QTextDocument
+        reads a local file itself (`file:///dev/zero` included)."""
         image_kind = QTextDocument.ResourceType.ImageResource
-        if kind not in (image_kind, image_kind.value) or url.scheme() != PACK_SCHEME:
-            return None
-        if self._images is None:
-            return None
-        data = self._images(url.path())
-        if not data:
-            return None
-        image = QImage.fromData(data)
-        if image.isNull() or max(image.width(), image.height()) > MAX_IMAGE_SIDE:
-            return None
-        return image
+        if kind not in (image_kind, image_kind.value):
+            return QByteArray()
+        if url.scheme() == PACK_SCHEME and self._images is not None:
+            data = self._images(url.path())
+            image = QImage.fromData(data) if data else QImage()
+            if not image.isNull() and max(image.width(), image.height()) <= MAX_IMAGE_SIDE:
+                return image
+        return _nothing()
+
+
+def _nothing() -> QImage:
+    """A 1×1 transparent image: what a refused or missing image shows as."""
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    return image
