@@ -4,7 +4,8 @@ QTextBrowser fetches every `<img src>` (and style sheet) it is given, from any `
 which read a learner's files into the view and, for `file:///dev/zero`, ran the app out of
 memory. This browser serves only images the document was given (`addResource`, as typeset
 formulas are) and `pack:` images that the `images` callable reads from the content pack; every
-other resource is an empty one (a 1×1 transparent image). It never follows links itself: clicks reach `anchorClicked`.
+other resource is an empty one (a 1×1 transparent image). It never follows links itself:
+clicks reach `anchorClicked`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from planner.core.urls import PACK_SCHEME
 
-MAX_IMAGE_SIDE = 8000  # pixels; a lesson image is a figure, not a poster
+MAX_IMAGE_SIDE = 8000
+MATH_SCHEME = "math"  # typeset formulas, added to the document by MathImages  # pixels; a lesson image is a figure, not a poster
 
 
 class SafeTextBrowser(QTextBrowser):
@@ -36,6 +38,8 @@ class SafeTextBrowser(QTextBrowser):
         image_kind = QTextDocument.ResourceType.ImageResource
         if kind not in (image_kind, image_kind.value):
             return QByteArray()
+        if url.scheme() == MATH_SCHEME:  # not typeset yet: no image, and no file is named
+            return None
         if url.scheme() == PACK_SCHEME and self._images is not None:
             data = self._images(url.path())
             image = QImage.fromData(data) if data else QImage()
