@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from planner.core.urls import PACK_SCHEME
 
-MAX_IMAGE_SIDE = 8000
-MATH_SCHEME = "math"  # typeset formulas, added to the document by MathImages  # pixels; a lesson image is a figure, not a poster
+MAX_IMAGE_SIDE = 8000  # pixels; a lesson image is a figure, not a poster
+MATH_SCHEME = "math"  # typeset formulas, added to the document by MathImages
 
 
 class SafeTextBrowser(QTextBrowser):
