@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.content import load_pack
 from planner.content.conference_import import parse_conference_file
@@ -179,3 +181,43 @@ def test_rendered_lessons_keep_to_markdown():
     assert 'href="topic:beta"' in html
     assert "file:" not in html and "[image not shown: a]" in html
     assert 'src="pack:topics/basics/img/fig.png"' in html
+
+
+PACK_FILES = ["tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml",
+              "topics/basics/alpha.md", "topics/basics/beta.md", "topics/advanced/gamma.md"]
+HOSTILE = st.sampled_from(["&a [1, 2]", "*a", "<img src='file:///dev/zero'>", "![x](file:///x)",
+                           "[x](javascript:alert(1))", "$$\\frac{", "```", "---", "\x00", "\ufeff",
+                           "{", "[" * 80, "- ", ": ", "\t", "!!python/object:os.system", "'", '"',
+                           "url: file:///etc/passwd", "target: 9" * 50, "$" + "x" * 2100 + "$"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_packs_load_or_name_the_file(pack, data):
+    """Random edits of a small valid pack: it loads, or every problem names a file of the pack;
+    no other exception escapes."""
+    rel = data.draw(st.sampled_from(PACK_FILES))
+    path = pack.root / rel
+    original = path.read_bytes()
+    try:
+        text = original.decode("utf-8")
+        for _ in range(data.draw(st.integers(1, 3))):
+            at = data.draw(st.integers(0, len(text)))
+            kind = data.draw(st.sampled_from(["insert", "delete", "hostile", "bytes"]))
+            if kind == "insert":
+                text = text[:at] + data.draw(st.text(max_size=20)) + text[at:]
+            elif kind == "delete":
+                text = text[:at] + text[at + data.draw(st.integers(1, 40)):]
+            elif kind == "hostile":
+                text = text[:at] + data.draw(HOSTILE) + text[at:]
+        raw = text.encode("utf-8", "surrogatepass")
+        if data.draw(st.booleans()):
+            at = data.draw(st.integers(0, len(raw)))
+            raw = raw[:at] + data.draw(st.binary(max_size=8)) + raw[at:]
+        path.write_bytes(raw)
+        try:
+            load_pack(pack.root)
+        except ContentError as error:
+            assert error.problems and all(p.file and not p.file.startswith("/") for p in error.problems)
+    finally:
+        path.write_bytes(original)
