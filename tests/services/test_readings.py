@@ -315,3 +315,12 @@ def test_deleting_several_readings_is_all_or_nothing(lodestar):
     assert {first.slug, second.slug} <= {e.slug for e in lodestar.reading_list(None)}
     lodestar.delete_readings([first.slug, second.slug])
     assert not {first.slug, second.slug} & {e.slug for e in lodestar.reading_list(None)}
+
+
+def test_own_readings_take_only_web_addresses(synced):
+    for url in ("file:///etc/passwd", "ftp://example.org/paper.pdf", "javascript:alert(1)",
+                "https://" + "x" * 3000):
+        with pytest.raises(LodestarError, match="is not a web address"):
+            synced.add_reading("Something", doi="10.1038/nature14539", url=url)
+    own = synced.add_reading("Something else", doi="10.9999/lodestar.test", url="https://example.org/p")
+    assert own.url == "https://example.org/p"
