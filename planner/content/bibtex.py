@@ -40,6 +40,7 @@ from planner.content.dedupe import (
 from planner.core.imports import ImportedReading, ImportProblem, ImportResult
 from planner.core.models import Reading, ReadingKind
 from planner.core.readings import NAME_SUFFIXES
+from planner.core.urls import is_safe_external_url, shorten
 
 __all__ = ["citation_key", "dedupe_keys", "merge_readings", "normalise_arxiv", "normalise_doi",
            "normalise_isbn", "normalise_title", "parse_bibtex", "reading_kind", "readings_to_bibtex"]
@@ -112,7 +113,7 @@ def _failed_block(block: ParsingFailedBlock, line: int, problems: list[ImportPro
     if isinstance(block, DuplicateBlockKeyBlock):
         first = (block.previous_block.start_line or 0) + 1 if block.previous_block else 0
         what = "citation key" if is_entry else "@string name"
-        problems.append(ImportProblem(line, f"duplicate {what} {block.key!r} (first used on line "
+        problems.append(ImportProblem(line, f"duplicate {what} {shorten(block.key)} (first used on line "
                                             f"{first}); this one was skipped"))
         return int(is_entry)
     reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
@@ -126,7 +127,7 @@ def _failed_block(block: ParsingFailedBlock, line: int, problems: list[ImportPro
 def _read_entry(entry: Entry, line: int, library: Library,
                 problems: list[ImportProblem]) -> ImportedReading | None:
     """One entry, or None (after reporting why) when it cannot be imported."""
-    name = f"entry {entry.key[:80]!r}" if entry.key else "entry"
+    name = f"entry {shorten(entry.key)}" if entry.key else "entry"
     for field in entry.fields:
         if not isinstance(field.value, str):
             continue
@@ -186,7 +187,7 @@ class _Reporter:
 
     def ident(self, key: str, given: str | None, found: str | None) -> str | None:
         if given and found is None:
-            self.add(f"'{key}' {given!r} is not a valid {key.upper()}; left out")
+            self.add(f"'{key}' {shorten(given)} is not a valid {key.upper()}; left out")
         return found
 
     def add(self, message: str) -> None:
@@ -257,7 +258,7 @@ def _year(text: dict[str, str], report: _Reporter) -> int | None:
     given = text.get("year") or text.get("date", "")
     match = _YEAR.search(given)
     if given and not match:
-        report.add(f"year {given!r} is not a year; imported without one")
+        report.add(f"year {shorten(given)} is not a year; imported without one")
     return int(match.group(1)) if match else None
 
 
@@ -272,7 +273,7 @@ def _url(value: str | None) -> str | None:
     if not value:
         return None
     url = value.split()[0]
-    return url if re.match(r"^(https?|ftp)://\S+$", url, re.IGNORECASE) else None
+    return url if is_safe_external_url(url, web_only=True) else None
 
 
 def _tags(text: dict[str, str]) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from planner.content.fields import LenientRecord, Problems, Record
 from planner.content.yamlsource import LineDict, LineList, YamlSyntaxError, load_yaml
 from planner.core.imports import ImportProblem, ImportResult
 from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline
+from planner.core.urls import shorten
 
 Format = Literal["ccfddl", "aideadlines"]
 
@@ -126,7 +127,7 @@ def _aideadlines(data: LineList, file: str,
         group.subject = group.subject or subject
         earlier = group.editions.get(edition.slug)
         if earlier is not None:
-            problems.add(file, rec.line, f"{rec.what}: {edition.slug!r} is listed again; its "
+            problems.add(file, rec.line, f"{rec.what}: {shorten(edition.slug)} is listed again; its "
                                          "deadlines were added to the first listing")
             edition = replace(earlier, deadlines=_union(earlier.deadlines, edition.deadlines))
         group.editions[edition.slug] = edition
@@ -142,7 +143,7 @@ def _entry(rec: Record) -> tuple[str, str, str, ConferenceEdition] | None:
     title = rec.text("title", required="name" not in rec.data) or rec.text("name", required=False)
     slug = series_slug(title)
     if title and not slug:
-        rec.error("title", f"title {title!r} has no letters or digits to name it by")
+        rec.error("title", f"title {shorten(title)} has no letters or digits to name it by")
     rec.what = title or rec.what
     year = int(rec.number("year", 1950, 2100, integer=True))
     rec.what = f"{rec.what} {year or ''}".strip()
@@ -190,7 +191,7 @@ def _subject(rec: Record) -> str:
         if known:
             return known
     if codes:
-        rec.error("sub", f"no known subject in {value!r} (expected ML, CV, NLP, RO, SP, DM, AP, "
+        rec.error("sub", f"no known subject in {shorten(value)} (expected ML, CV, NLP, RO, SP, DM, AP, "
                          "KR, HCI, …); filed under AI")
     return "AI"
 

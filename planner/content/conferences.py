@@ -22,8 +22,10 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.content.fields import LenientRecord, Problems, Record
+from planner.content.files import read_bounded
 from planner.content.yamlsource import LineList
 from planner.core.models import ConferenceEdition, ConferenceSeries, Deadline, DeadlineKind
+from planner.core.urls import shorten
 
 FIELDS = {
     "DS": "Computer architecture and parallel computing",
@@ -69,7 +71,7 @@ def find_timezone(name: str) -> tzinfo:
     if fixed is not None:
         return fixed
     name = _ZONE_ALIASES.get(name.upper(), name)
-    unknown = ValueError(f"unknown time zone {name[:60]!r} (expected AoE, UTC, UTC+8, UTC-7, or a "
+    unknown = ValueError(f"unknown time zone {shorten(name[:60])} (expected AoE, UTC, UTC+8, UTC-7, or a "
                          "name such as America/Los_Angeles)")
     if not _IANA.match(name):  # also keeps odd text away from the file system
         raise unknown
@@ -78,7 +80,7 @@ def find_timezone(name: str) -> tzinfo:
     except ZoneInfoNotFoundError:
         if has_zone_database():
             raise unknown from None
-        raise ValueError(f"time zone {name!r} cannot be looked up: this computer has no time zone "
+        raise ValueError(f"time zone {shorten(name)} cannot be looked up: this computer has no time zone "
                          "database (install the tzdata package, or write it as UTC±N)") from None
     except (ValueError, OSError):
         raise unknown from None
@@ -94,7 +96,7 @@ def has_zone_database() -> bool:
 def _offset_only(name: str) -> tzinfo:
     zone = parse_timezone(name)
     if zone is None:
-        raise ValueError(f"unknown time zone {name!r} (expected AoE, UTC, UTC+8, UTC-7, ...)")
+        raise ValueError(f"unknown time zone {shorten(name)} (expected AoE, UTC, UTC+8, UTC-7, ...)")
     return zone
 
 
@@ -250,7 +252,7 @@ def _deadline(rec: Record, key: str, raw: str, tz: tzinfo | None,
         return None
     local = _local_time(raw, mode.lenient_dates)
     if local is None:
-        rec.error(key, f"'{key}' {raw!r} is not a date (expected 'YYYY-MM-DD HH:MM:SS' or TBD)")
+        rec.error(key, f"'{key}' {shorten(raw)} is not a date (expected 'YYYY-MM-DD HH:MM:SS' or TBD)")
         return False
     if local.tzinfo is not None:  # an offset written with the time wins over the edition's zone
         return local.astimezone(UTC)
@@ -259,7 +261,7 @@ def _deadline(rec: Record, key: str, raw: str, tz: tzinfo | None,
     try:
         return local.replace(tzinfo=tz).astimezone(UTC)
     except OverflowError:  # year 1 in UTC+8 falls before the calendar starts
-        rec.error(key, f"'{key}' {raw!r} is out of range")
+        rec.error(key, f"'{key}' {shorten(raw)} is out of range")
         return False
 
 
@@ -284,8 +286,8 @@ def snapshot_date(root) -> date | None:
     `conferences/SOURCE` ('ccfddl/ccf-deadlines @ <commit> 2026-08-20'); None when it is missing
     or says no date."""
     try:
-        with open(os.path.join(root, "conferences", "SOURCE"), encoding="utf-8") as handle:
-            line = handle.readline(1000)
+        raw = read_bounded(os.path.join(root, "conferences", "SOURCE"), 64 * 1024)
+        line = raw.decode("utf-8").split("\n", 1)[0][:1000]
     except (OSError, UnicodeDecodeError):
         return None
     found = re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", line)

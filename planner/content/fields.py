@@ -9,15 +9,20 @@ from typing import Any
 
 from planner.content.yamlsource import LineDict, LineList
 from planner.core.errors import Problem
+from planner.core.urls import shorten
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _MISSING = object()
+MAX_MESSAGE = 600
+MAX_TEXT = 20_000  # characters in one text field; the longest shipped one is ~1,500
 
 
 class Problems(list[Problem]):
     """The problems found so far in a pack."""
 
     def add(self, file: str, line: int, message: str) -> None:
+        if len(message) > MAX_MESSAGE:  # quoted values are shortened; this is the backstop
+            message = message[:MAX_MESSAGE - 1] + "…"
         self.append(Problem(file, line, message))
 
 
@@ -55,6 +60,9 @@ class Record:
             self.error(key, f"'{key}' must be text")
             return default
         value = str(value).strip()
+        if len(value) > MAX_TEXT:
+            self.error(key, f"'{key}' is {len(value):,} characters long; at most {MAX_TEXT:,}")
+            return default
         if required and not value:
             self.error(key, f"'{key}' must not be empty")
         return value
@@ -62,7 +70,7 @@ class Record:
     def slug(self, key: str, required: bool = True) -> str:
         value = self.text(key, required)
         if value and not SLUG.match(value):
-            self.error(key, f"'{key}' {value!r} is not a valid id (lower-case letters, "
+            self.error(key, f"'{key}' {shorten(value)} is not a valid id (lower-case letters, "
                             "digits and hyphens, starting with a letter)")
             return ""
         return value
@@ -76,10 +84,10 @@ class Record:
         if isinstance(value, bool) or not isinstance(value, int | float) or (
             integer and not isinstance(value, int)
         ):
-            self.error(key, f"'{key}' must be {kind} from {lo:g} to {hi:g}, not {value!r}")
+            self.error(key, f"'{key}' must be {kind} from {lo:g} to {hi:g}, not {shorten(value)}")
             return default
         if not lo <= value <= hi:
-            self.error(key, f"'{key}' is {value!r}; it must be from {lo:g} to {hi:g}")
+            self.error(key, f"'{key}' is {shorten(value)}; it must be from {lo:g} to {hi:g}")
             return default
         return value
 
@@ -87,7 +95,7 @@ class Record:
         choices = list(choices)
         value = self.text(key, required)
         if value and value not in choices:
-            self.error(key, f"'{key}' is {value!r}; expected one of {', '.join(choices)}")
+            self.error(key, f"'{key}' is {shorten(value)}; expected one of {', '.join(choices)}")
             return ""
         return value
 
@@ -122,7 +130,7 @@ class Record:
         for index, item in enumerate(value):
             line = value.line_of(index) if isinstance(value, LineList) else self.line_of(key)
             if not isinstance(item, str) or not SLUG.match(item):
-                self.problems.add(self.file, line, f"{self.what}: '{key}' item {item!r} "
+                self.problems.add(self.file, line, f"{self.what}: '{key}' item {shorten(item)} "
                                                    "is not a valid id")
                 continue
             out.append((item, line))
@@ -142,7 +150,7 @@ class Record:
         for key in self.data:
             if key not in allowed:
                 self.problems.add(self.file, self.line_of(key),
-                                  f"{self.what}: unknown field {key!r} "
+                                  f"{self.what}: unknown field {shorten(key)} "
                                   f"(expected: {', '.join(sorted(allowed))})")
 
 

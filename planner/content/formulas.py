@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from planner.content.lesson import extract_formulas
+from planner.core.urls import clip
 
 _LEFTOVER = re.compile(r">\s*(\\[A-Za-z]+)\s*<")
+# The longest shipped formula is a few hundred characters; a longer one is a mistake (or an
+# attack: typesetting grows faster than its length, and a 5 MB one ran for minutes).
+MAX_FORMULA = 2000
 
 
 @dataclass(frozen=True)
@@ -46,16 +50,19 @@ def formula_problem(latex: str, typeset: bool = True) -> str | None:
     unknown commands but not the rare construct the typesetter cannot draw."""
     from ziamath.tex import tex2mml  # the front end ziamath itself uses
 
+    if len(latex) > MAX_FORMULA:
+        return (f"formula is {len(latex):,} characters long; at most {MAX_FORMULA:,} are typeset: "
+                f"${clip(latex, 60)}$")
     try:
         mathml = tex2mml(latex)
         if typeset:
             svg_text(latex, False)
     except Exception as exc:  # the converters raise a zoo of types for bad input
         detail = str(exc).strip() or type(exc).__name__
-        return f"formula cannot be typeset ({detail}): ${latex}$"
+        return f"formula cannot be typeset ({detail}): ${clip(latex, 200)}$"
     unknown = sorted(set(_LEFTOVER.findall(mathml)))
     if unknown:
-        return f"formula uses unknown command {', '.join(unknown)}: ${latex}$"
+        return f"formula uses unknown command {', '.join(unknown)}: ${clip(latex, 200)}$"
     return None
 
 

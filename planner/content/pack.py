@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import posixpath
 import re
 from pathlib import Path
 
 from planner.content.conferences import parse_conference_file
 from planner.content.fields import Problems, Record
+from planner.content.files import MAX_FILE_BYTES, MAX_IMAGE_BYTES, FileRefused, read_bounded, read_pack_file
 from planner.content.formulas import formula_problem, formulas_with_lines
 from planner.content.identifiers import arxiv_problem, doi_problem, isbn_problem
-from planner.content.lesson import CODE_SPAN, FENCE, lesson_sections
+from planner.content.lesson import CODE_SPAN, image_path, lesson_link_allowed, lesson_sections, sub_fences
 from planner.content.yamlsource import LineList, YamlSyntaxError, load_yaml
 from planner.core.errors import ContentError, Problem
 from planner.core.models import (
@@ -29,6 +31,7 @@ from planner.core.models import (
     Topic,
     Track,
 )
+from planner.core.urls import clip, shorten, url_problem
 
 TOP_FILES = ("tracks.yaml", "skills.yaml", "roles.yaml", "readings.yaml", "labs.yaml")
 MIN_CARDS = 3
@@ -45,10 +48,14 @@ def content_files(root: Path) -> list[Path]:
 
 def fingerprint(root: Path) -> dict[str, str]:
     """sha256 of each pack file by relative path; equal fingerprints mean nothing changed."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in content_files(root)
-    }
+    return {p.relative_to(root).as_posix(): _file_hash(p) for p in content_files(root)}
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(read_bounded(path, MAX_FILE_BYTES)).hexdigest()
+    except FileRefused as exc:  # never equal to a real hash: the next sync loads and reports it
+        return f"unreadable: {exc}"
 
 
 def load_pack(root: Path | str, *, typeset: bool = False) -> ContentPack:
@@ -92,9 +99,9 @@ class _Loader:
     def read(self, path: Path) -> str | None:
         rel = self.rel(path)
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problems.add(rel, 0, f"cannot read: {exc.strerror or exc}")
+            raw = read_bounded(path, MAX_FILE_BYTES)
+        except FileRefused as exc:
+            self.problems.add(rel, 0, str(exc))
             return None
         self.hashes[rel] = hashlib.sha256(raw).hexdigest()
         try:
@@ -120,7 +127,7 @@ class _Loader:
             return False
         if (kind, slug) in self.lines:
             first_file, first_line = self.lines[(kind, slug)]
-            self.problems.add(file, line, f"duplicate {kind} id {slug!r} "
+            self.problems.add(file, line, f"duplicate {kind} id {shorten(slug)} "
                                           f"(first defined at {first_file}:{first_line})")
             return False
         self.lines[(kind, slug)] = (file, line)
@@ -152,7 +159,7 @@ class _Loader:
             rec = Record(item, name, self.problems, f"{kind} {index + 1}", data.line_of(index))
             slug = rec.slug("id")
             if slug:
-                rec.what = f"{kind} {slug!r}"
+                rec.what = f"{kind} {shorten(slug)}"
             record = build(rec, slug, self)
             if record is not None and self.claim(kind, slug, name, rec.line):
                 out.append(record)
@@ -208,7 +215,7 @@ def _skill(rec: Record, slug: str, loader: _Loader) -> Skill | None:
     for key, text in raw.items():
         if not isinstance(key, int) or not 1 <= key <= 5 or not isinstance(text, str):
             rec.problems.add(rec.file, raw.line_of(key),
-                             f"{rec.what}: levels must map 1..5 to a line of text, not {key!r}")
+                             f"{rec.what}: levels must map 1..5 to a line of text, not {shorten(key)}")
             continue
         levels[key] = text.strip()
     if raw and set(levels) != {1, 2, 3, 4, 5}:
@@ -228,7 +235,7 @@ def _role(rec: Record, slug: str, loader: _Loader) -> Role | None:
     raw = rec.mapping("skills", required=True)
     for skill, spec in raw.items():
         line = raw.line_of(skill)
-        sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {skill!r}", line)
+        sub = Record(spec, rec.file, rec.problems, f"{rec.what} skill {shorten(skill)}", line)
         levels = _role_levels(sub)
         weight = float(sub.number("weight", 0.0001, 1000))
         sub.unknown(["target", "entry", "mid", "senior", "weight"])
@@ -278,6 +285,9 @@ def _reading(rec: Record, slug: str, loader: _Loader) -> Reading | None:
     if rec.ok and not any(ids.values()):
         rec.problems.add(rec.file, rec.line, f"{rec.what}: needs an identifier: arxiv, doi or isbn")
     url = rec.text("url", required=False) or None
+    if url and (problem := url_problem(url)):
+        rec.error("url", f"'url' {shorten(url)}: {problem}")
+        url = None
     rec.unknown(["id", "kind", "title", "authors", "year", "venue", "arxiv", "doi", "isbn", "url"])
     if not (slug and kind and title and authors and year):
         return None
@@ -330,10 +340,10 @@ def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
         return None
     slug = rec.slug("id")
     if slug and slug != path.stem:
-        rec.error("id", f"id {slug!r} must match the file name {path.stem!r}")
+        rec.error("id", f"id {shorten(slug)} must match the file name {shorten(path.stem)}")
     track = rec.slug("track")
     if track and track != path.parent.name:
-        rec.error("track", f"track {track!r} must match the folder {path.parent.name!r}")
+        rec.error("track", f"track {shorten(track)} must match the folder {shorten(path.parent.name)}")
     if track:
         loader.refs.append(("track", track, rel, rec.line_of("track"), "topic"))
     title = rec.text("title")
@@ -344,15 +354,15 @@ def _topic(loader: _Loader, path: Path, text: str) -> Topic | None:
     for key, kind in (("prerequisites", "topic"), ("labs", "lab"), ("readings", "reading")):
         refs[key] = rec.slugs(key)
         for target, line in refs[key]:
-            loader.refs.append((kind, target, rel, line, f"topic {slug!r}"))
+            loader.refs.append((kind, target, rel, line, f"topic {shorten(slug)}"))
     skills = []
     raw = rec.mapping("skills")
     for skill, level in raw.items():
         line = raw.line_of(skill)
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-            loader.problems.add(rel, line, f"skill {skill!r}: level must be a whole number 1-5")
+            loader.problems.add(rel, line, f"skill {shorten(skill)}: level must be a whole number 1-5")
             continue
-        loader.refs.append(("skill", str(skill), rel, line, f"topic {slug!r}"))
+        loader.refs.append(("skill", str(skill), rel, line, f"topic {shorten(slug)}"))
         skills.append(SkillLevel(str(skill), level))
     cards = _cards(rec)
     if not body.strip():
@@ -402,25 +412,50 @@ LINK_KINDS = {"topic": "topic", "lab": "lab", "reading": "reading"}
 def _collect_links(loader: _Loader, rel: str, body: str, body_line: int) -> None:
     """Register `[text](topic:id)`, `lab:` and `reading:` links for checking; refuse other
     targets that are not web addresses (a relative file link would be dead inside the app)."""
-    def blank(match: re.Match) -> str:  # keep line numbers, drop what code says
-        return re.sub(r"[^\n]", " ", match.group(0))
+    def blank(match: re.Match | str) -> str:  # keep line numbers, drop what code says
+        return re.sub(r"[^\n]", " ", match if isinstance(match, str) else match.group(0))
 
-    visible = CODE_SPAN.sub(blank, FENCE.sub(blank, body))
+    visible = CODE_SPAN.sub(blank, sub_fences(body, blank))
+    images = {m.end(1) for m in _IMAGE.finditer(visible)}
+    for match in _IMAGE.finditer(visible):
+        _check_image(loader, rel, match.group(1), body_line + visible.count("\n", 0, match.start()))
+    for match in _RAW_HTML.finditer(visible):
+        line = body_line + visible.count("\n", 0, match.start())
+        loader.problems.add(rel, line, f"raw HTML {clip(match.group(0), 40)!r} is shown as text, "
+                                       "not used: write it in Markdown")
     for match in _LINK.finditer(visible):
         target = match.group(1)
+        if match.end(1) in images:
+            continue
         line = body_line + visible.count("\n", 0, match.start())
         scheme, sep, slug = target.partition(":")
         if sep and scheme in LINK_KINDS:
-            loader.refs.append((LINK_KINDS[scheme], slug, rel, line, f"link {target!r}"))
-        elif not re.match(r"(https?|mailto):", target) and not target.startswith("#"):
-            loader.problems.add(rel, line, f"link {target!r} goes nowhere in the app: use topic:ID, "
-                                           "lab:ID, reading:ID or a web address")
+            loader.refs.append((LINK_KINDS[scheme], slug, rel, line, f"link {shorten(target)}"))
+        elif not lesson_link_allowed(target):
+            loader.problems.add(rel, line, f"link {shorten(target)} goes nowhere in the app: use "
+                                           "topic:ID, lab:ID, reading:ID or a web address")
+
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\(([^)\s]+)")
+# A tag, closing tag or comment; `<https://…>` (an autolink) and `a < b` are not.
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|/[A-Za-z][A-Za-z0-9-]*\s*>|!--)")
+
+
+def _check_image(loader: _Loader, rel: str, src: str, line: int) -> None:
+    """An image must be a file of the pack, written relative to the lesson."""
+    path = image_path(src, posixpath.dirname(rel))
+    if path is None:
+        loader.problems.add(rel, line, f"image {shorten(src)} is not shown: an image must be a file "
+                                       "in the content pack, written relative to the lesson")
+    elif read_pack_file(loader.root, path, MAX_IMAGE_BYTES) is None:
+        loader.problems.add(rel, line, f"image {shorten(src)}: no such file in the content pack "
+                                       f"(or larger than {MAX_IMAGE_BYTES // 1048576} MB)")
 
 
 def _check_references(pack: ContentPack, loader: _Loader, problems: Problems) -> None:
     for kind, target, file, line, referrer in loader.refs:
         if (kind, target) not in loader.lines:
-            problems.add(file, line, f"{referrer}: unknown {kind} {target!r}")
+            problems.add(file, line, f"{referrer}: unknown {kind} {shorten(target)}")
     cycles = _cycles(pack.topics)
     for cycle in cycles:
         file, line = loader.lines[("topic", cycle[0])]
@@ -450,16 +485,16 @@ def _check_lab_places(pack: ContentPack, loader: _Loader, problems: Problems) ->
         after = [t for t in lab.after or sorted(named.get(lab.slug, ())) if t in topics]
         for slug in after:
             if slug not in named.get(lab.slug, ()):
-                problems.add(file, line, f"lab {lab.slug!r}: 'after' names {slug!r}, which neither "
+                problems.add(file, line, f"lab {lab.slug!r}: 'after' names {shorten(slug)}, which neither "
                                          "names the lab nor is listed in its 'topics'")
         before = set().union(*(closure[t] for t in after))
         missing = [t for t in TRAINING_LESSONS if t in topics and t not in before]
         if after and missing:
-            problems.add(file, line, f"lab {lab.slug!r} trains a network, but its 'after' lessons do "
+            problems.add(file, line, f"lab {shorten(lab.slug)} trains a network, but its 'after' lessons do "
                                      f"not require {', '.join(missing)}: the lab would come first")
         for other in sorted(named.get(lab.slug, set()) - set(after)):
             if other in topics and other not in before and not set(after) & closure[other]:
-                problems.add(file, line, f"lab {lab.slug!r}: lesson {other!r} names the lab but comes "
+                problems.add(file, line, f"lab {lab.slug!r}: lesson {shorten(other)} names the lab but comes "
                                          f"neither before nor after its 'after' lessons")
 
 

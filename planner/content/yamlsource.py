@@ -81,10 +81,29 @@ class YamlSyntaxError(ValueError):
         super().__init__(message)
 
 
+# Bounds on what a content or import file may build. An alias (`*name`) repeats a whole subtree,
+# so a few lines of aliases of aliases ("billion laughs") expand to billions of nodes: aliases
+# are refused outright (no pack or deadline file needs them), and the document is walked before
+# it is built, so a huge or deeply nested one is refused before it costs time or memory.
+MAX_NODES = 200_000
+MAX_DEPTH = 60
+
+
 def load_yaml(text: str, first_line: int = 1) -> Any:
-    """Parse `text` (which starts on line `first_line` of its file) keeping line numbers."""
+    """Parse `text` (which starts on line `first_line` of its file) keeping line numbers.
+
+    Raises `YamlSyntaxError` for YAML that does not parse and for a document that uses an alias,
+    has more than `MAX_NODES` values or nests deeper than `MAX_DEPTH`."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_bounds(node, text, first_line)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else 0
@@ -99,6 +118,41 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     if first_line != 1:
         _shift(data, first_line - 1)
     return data
+
+
+def _check_bounds(root: yaml.Node, text: str, first_line: int) -> None:
+    """Refuse a composed document that shares a node (an alias), is too large or too deep."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise YamlSyntaxError("YAML aliases (*name) are not allowed in content files: write "
+                                  "the value out in full", _alias_line(text) + first_line - 1)
+        seen.add(id(node))
+        line = node.start_mark.line + first_line
+        if len(seen) > MAX_NODES:
+            raise YamlSyntaxError(f"too many values: a content file may hold at most {MAX_NODES:,}",
+                                  line)
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+
+
+def _alias_line(text: str) -> int:
+    """The 1-based line of the first alias in `text` (1 when the scanner cannot say)."""
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + 1
+    except yaml.YAMLError:
+        pass
+    return 1
 
 
 def _shift(value: Any, offset: int) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # icalendar loads on the first export, not at start-up (~30 m
 
 # A deadline file is a few hundred kilobytes at most (all of aideadlin.es is ~150 kB); anything
 # far larger is not one, and reading it whole would stall the import.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = 4 * 1024 * 1024  # ai-deadlines' whole list is ~100 kB
 ALARMS = (timedelta(days=7), timedelta(days=1))
 
 

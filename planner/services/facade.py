@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.content import fingerprint, load_pack, render_lesson
+from planner.content.files import MAX_IMAGE_BYTES, read_pack_file
 from planner.content.formulas import svg_text
 from planner.content.lesson import as_image, formula_key
 from planner.core.errors import LodestarError, NotADatabaseError
@@ -207,19 +208,28 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
 
     def lesson_html(self, slug: str, dark: bool = False) -> str:
         """The topic's lesson rendered to HTML (formulas as LaTeX source, code highlighted)."""
-        return render_lesson(self.topic(slug).body, dark=dark)
+        topic = self.topic(slug)
+        return render_lesson(topic.body, dark=dark, base=f"topics/{topic.track}")
+
+    def pack_image(self, path: str) -> bytes | None:
+        """The bytes of an image file of the shipped pack named by its pack-relative `path` (as a
+        lesson's `pack:` image gives it), or None when it is outside the pack, not a regular
+        file, larger than 4 MB or unreadable. Safe to call with any string."""
+        return read_pack_file(self.resources, path, MAX_IMAGE_BYTES)
 
     def lesson_page(self, slug: str, dark: bool = False) -> LessonPage:
         """The lesson with its formulas as images to typeset (see `typeset_formula`); until they
         are, `lesson_html` shows them as LaTeX source."""
-        body = self.topic(slug).body
+        topic = self.topic(slug)
+        body = topic.body
         formulas: dict[str, tuple[str, bool]] = {}
 
         def image(formula):
             formulas[formula_key(formula)] = (formula.latex, formula.display)
             return as_image(formula)
 
-        return LessonPage(render_lesson(body, dark=dark, math=image), formulas)
+        return LessonPage(render_lesson(body, dark=dark, math=image, base=f"topics/{topic.track}"),
+                          formulas)
 
     def typeset_formula(self, latex: str, display: bool, color: str, size: float) -> str:
         """SVG text of a formula, from the on-disk cache when it was typeset before.

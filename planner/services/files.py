@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.content.files import FileRefused, read_bounded
 from planner.core.errors import LodestarError
 from planner.db.base import utcnow
+
+MAX_ANY_FILE_BYTES = 1024 * 1024 * 1024  # a backup of years of study is far smaller
 
 
 def write_atomically(path: Path, data: bytes | str) -> Path:
@@ -34,11 +37,18 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
         if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
             raise LodestarError(f"{path}: {size // 1_048_576} MB is far too large for {what}; "
                                 "nothing was imported.")
-        data = path.read_bytes()
+        if path.is_dir():
+            raise IsADirectoryError
+        if not path.exists():
+            raise FileNotFoundError
+        # The content layer's bounded reader: no FIFO, device or link to one, no endless file.
+        data = read_bounded(path, max_bytes if max_bytes is not None else MAX_ANY_FILE_BYTES)
     except FileNotFoundError:
         raise LodestarError(f"Cannot read {path}: no such file.") from None
     except IsADirectoryError:
         raise LodestarError(f"Cannot read {path}: it is a folder, not {what}.") from None
+    except FileRefused as exc:
+        raise LodestarError(f"Cannot read {path}: {str(exc).removeprefix('cannot read: ')}.") from None
     except OSError as exc:
         raise LodestarError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     try:

@@ -22,6 +22,7 @@ from planner.core.errors import LodestarError, NotFoundError
 from planner.core.imports import ImportedReading, MergePlan
 from planner.core.models import Reading, ReadingKind, citation_of
 from planner.core.readings import OwnReading, ReadingEntry, ReadingImport, ReadingStatus
+from planner.core.urls import is_safe_external_url, shorten
 from planner.db import profiles, repository
 from planner.db import readings as store
 from planner.db.base import utcnow
@@ -292,8 +293,8 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
                                     f"(for example {example}).")
     if out.get("url"):
         out["url"] = out["url"].strip()
-        if not re.match(r"^(https?|ftp)://\S+$", out["url"], re.IGNORECASE):
-            raise LodestarError(f"{out['url']!r} is not a web address (https://…).")
+        if not is_safe_external_url(out["url"], web_only=True):
+            raise LodestarError(f"{shorten(out['url'])} is not a web address (https://…).")
     if "url" in out and not out["url"]:
         out["url"] = None
     if "topics" in out:

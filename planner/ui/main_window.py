@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -27,6 +27,7 @@ from planner.core.errors import ContentError, LodestarError, PlanError
 from planner.core.models import LabRun, Profile, SearchHit, SyncReport, TopicStatus
 from planner.services import Lodestar
 from planner.ui import dialogs, theme
+from planner.ui.links import open_folder
 from planner.ui.navigation import build_page
 from planner.ui.profiles import ProfileControl
 from planner.ui.tasks import TaskManager
@@ -142,8 +143,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: dialogs.show_about(self, self.lodestar))
         help_menu.addAction(about)
         folder = QAction("Open &data folder", self)
-        folder.triggered.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(self.lodestar.location.data_dir))))
+        folder.triggered.connect(lambda: open_folder(self.lodestar.location.data_dir, self))
         help_menu.addAction(folder)
 
     def _theme_menu(self, menu) -> None:

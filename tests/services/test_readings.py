@@ -352,3 +352,11 @@ def test_own_readings_refuse_control_characters_and_overlong_text(synced, fields
     with pytest.raises(LodestarError, match=words):
         synced.add_reading(**fields)
     assert len(synced.reading_list(None)) == before
+
+def test_own_readings_take_only_web_addresses(synced):
+    for url in ("file:///etc/passwd", "ftp://example.org/paper.pdf", "javascript:alert(1)",
+                "https://" + "x" * 3000):
+        with pytest.raises(LodestarError, match="is not a web address"):
+            synced.add_reading("Something", doi="10.1038/nature14539", url=url)
+    own = synced.add_reading("Something else", doi="10.9999/lodestar.test", url="https://example.org/p")
+    assert own.url == "https://example.org/p"

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import (
 from planner.core.models import Profile, Role, RoleLevel, Skill
 from planner.services import Lodestar
 from planner.ui import theme
+from planner.ui.links import open_external
+from planner.ui.widgets.safe_browser import SafeTextBrowser
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 
@@ -29,8 +30,8 @@ class CareersPage(QWidget):
         self.profile = profile
         self.roles = QListWidget(objectName="roleList")
         self.roles.currentItemChanged.connect(self._on_select)
-        self.detail = QTextBrowser(objectName="roleDetail")
-        self.detail.setOpenExternalLinks(True)
+        self.detail = SafeTextBrowser(objectName="roleDetail")
+        self.detail.anchorClicked.connect(lambda url: open_external(url, self))
         self.detail.document().setDocumentMargin(18)
         from planner.ui.widgets.skill_gap import LEGEND, SkillGapChart  # pyqtgraph, with this page
 

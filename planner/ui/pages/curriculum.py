@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,8 +25,10 @@ from PySide6.QtWidgets import (
 from planner.core.models import Topic, TopicStatus
 from planner.services import Lodestar
 from planner.ui import theme
+from planner.ui.links import open_external
 from planner.ui.widgets.graph import PrerequisiteGraph
 from planner.ui.widgets.math import MathImages
+from planner.ui.widgets.safe_browser import SafeTextBrowser
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 STATUS_MARK = {TopicStatus.NOT_STARTED: "", TopicStatus.IN_PROGRESS: "◐",
@@ -89,8 +90,7 @@ class CurriculumPage(QWidget):
         head.addWidget(self.title, 1)
         head.addWidget(self.status)
 
-        self.lesson = QTextBrowser(objectName="lessonView")
-        self.lesson.setOpenLinks(False)
+        self.lesson = SafeTextBrowser(self.lodestar.pack_image, objectName="lessonView")
         self.lesson.anchorClicked.connect(self._on_link)
         self.lesson.document().setDocumentMargin(18)
         font = QFont(self.lesson.font())
@@ -358,13 +358,11 @@ class CurriculumPage(QWidget):
         elif url.scheme() == "reading":
             found = self.lodestar.readings([url.path()])
             if found and found[0].link:
-                from PySide6.QtGui import QDesktopServices
-
-                QDesktopServices.openUrl(QUrl(found[0].link))
-        elif url.scheme() in ("http", "https"):
-            from PySide6.QtGui import QDesktopServices
-
-            QDesktopServices.openUrl(url)
+                open_external(found[0].link, self)
+        elif url.scheme() == "" and url.hasFragment():
+            self.lesson.scrollToAnchor(url.fragment())
+        else:
+            open_external(url, self)
 
     def _open_first_lab(self) -> None:
         if self.current is not None and self.current.labs:

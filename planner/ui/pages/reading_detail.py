@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.readings import ReadingEntry, ReadingStatus
+from planner.ui.links import route_links
 from planner.ui.pages.reading_dialogs import StarRating
 
 NOTES_IDLE_MS = 800  # save notes after this long without typing
@@ -55,7 +56,7 @@ class ReadingDetail(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.citation = QLabel(objectName="detailCitation", wordWrap=True)
         self.citation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.link = QLabel(objectName="detailLink", openExternalLinks=True)
+        self.link = route_links(QLabel(objectName="detailLink"))
         self.origin = QLabel(objectName="detailOrigin", wordWrap=True)
         self.origin.setProperty("role", "subtitle")
         self.status = QComboBox(objectName="detailStatus")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.conferences import ConferenceView
+from planner.ui.links import open_external
 
 NOT_ANNOUNCED = "not announced"
 DUE = Qt.ItemDataRole.UserRole
@@ -64,7 +65,7 @@ class ConferenceDetail(QWidget):
                                "export (Ctrl+D)")
         self.follow.clicked.connect(self.follow_clicked.emit)
         self.website = QPushButton("Website", objectName="websiteButton")
-        self.website.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self.link)))
+        self.website.clicked.connect(lambda: open_external(self.link, self))
         self.link = ""
         self.tree = QTreeWidget(objectName="deadlineTree")
         self.tree.setHeaderLabels(["Edition", "Your time", "Countdown", "Note"])
