@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from planner.core.errors import AlreadyRunningError
+from planner.core.errors import AlreadyRunningError, StorageError
 
 
 class InstanceLock:
@@ -16,8 +16,23 @@ class InstanceLock:
         self._handle = None
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the life of the lock
+        """Take the lock; `AlreadyRunningError` if another process holds it, `StorageError` if
+        the lock file cannot be made (its path is a folder, the data folder is read-only)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot create the data folder {self.path.parent}: "
+                               f"{exc.strerror or exc}; name another with --data-dir.",
+                               self.path.parent) from None
+        if self.path.is_dir():
+            raise StorageError(f"The lock file {self.path} is a folder; move or remove it so that "
+                               "Lodestar can lock its data folder.", self.path)
+        try:
+            handle = open(self.path, "a+")  # noqa: SIM115 - held open for the life of the lock
+        except OSError as exc:
+            raise StorageError(f"Cannot write the lock file {self.path} ({exc.strerror or exc}); "
+                               "Lodestar needs a data folder it can write to (choose one with "
+                               "--data-dir).", self.path) from None
         try:
             _lock(handle)
         except OSError:

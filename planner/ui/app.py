@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner import __version__
-from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError
+from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError, StorageError
 from planner.services import Location, Lodestar, resolve
 from planner.services.facade import latest_backup, restore_latest_backup, start_new_database
 from planner.ui import dialogs, theme
@@ -26,15 +26,20 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def open_database(location: Location) -> Lodestar | None:
-    """Open the database, offering to restore a backup or start afresh if it cannot be read.
+    """Open the database, offering to restore a backup or set the damaged files aside if SQLite
+    finds it damaged; a sound database that cannot be used now (read-only, locked, a full disk)
+    gets a message, never the recovery choices.
 
     Returns None when the user chooses to quit (or another instance holds the data folder).
     """
     while True:
         try:
-            return Lodestar.open(location)
+            lodestar = Lodestar.open(location)
         except AlreadyRunningError as exc:
             QMessageBox.warning(None, "Lodestar is already running", str(exc))
+            return None
+        except StorageError as exc:
+            QMessageBox.critical(None, "Lodestar cannot use its database", str(exc))
             return None
         except DatabaseError as exc:
             if exc.path is None:  # a server database: nothing here to restore or replace
@@ -50,12 +55,17 @@ def open_database(location: Location) -> Lodestar | None:
                     moved = start_new_database(location)
                     if moved is not None:
                         QMessageBox.information(None, "New database", (
-                            f"Starting a new database. The old file was kept as {moved}."))
+                            f"Starting a new database. The old files were kept as {moved} "
+                            "(with its -wal and -shm files, if it had them)."))
                 else:
                     return None
             except (LodestarError, OSError) as error:
                 QMessageBox.critical(None, "Lodestar", str(error))
                 return None
+        else:
+            for notice in lodestar.notices:
+                QMessageBox.warning(None, "Lodestar", notice)
+            return lodestar
 
 
 def main(argv: list[str] | None = None) -> int:

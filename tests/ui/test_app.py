@@ -28,8 +28,8 @@ def test_not_a_database_start_new_keeps_the_file(qtbot, location, monkeypatch):
     try:
         assert lodestar is not None
         assert asked and str(bad) in asked[0][0] and asked[0][1] is False
-        kept = [p for p in location.data_dir.iterdir() if "unreadable" in p.name]
-        assert len(kept) == 1 and kept[0].read_text() == "my notes, not a database"
+        kept = [p for p in location.data_dir.iterdir() if "set-aside" in p.name]
+        assert len(kept) == 1 and (kept[0] / bad.name).read_text() == "my notes, not a database"
         assert seen and "kept as" in seen[-1][1][2]
     finally:
         lodestar.close()
@@ -75,7 +75,7 @@ def test_recovery_dialog_offers_the_choices(qtbot, monkeypatch):
         assert "broken.sqlite3" in box.text()
         buttons = {b.text(): b for b in box.buttons()}
         assert not buttons["Restore latest backup"].isEnabled()
-        buttons["Start a new database"].click()
+        buttons["Set the files aside and start empty"].click()
 
     monkeypatch.setattr(QMessageBox, "exec", lambda box: click(box))
     choice = dialogs.ask_recovery(NotADatabaseError("/x/broken.sqlite3 is damaged"), False)
