@@ -4,6 +4,8 @@
     python -m planner content sync [PATH]      validate and write it into the database
     python -m planner db upgrade               bring the database to the newest schema (backup first)
     python -m planner db backup [FILE]         copy the database
+    python -m planner db restore               put the newest sound backup in place of a damaged
+                                               database (which is kept, with its -wal and -shm)
     python -m planner info                     versions, paths and what the database holds
     python -m planner topics [--track T]       the curriculum
     python -m planner roles                    the career roles and their skill targets
@@ -25,8 +27,10 @@ import sys
 from pathlib import Path
 
 from planner.cli import labs, plans, transfer
-from planner.core.errors import ContentError, LodestarError
-from planner.services import Lodestar, resolve, resources_dir
+from planner.core.errors import ContentError, LodestarError, NotADatabaseError
+from planner.services import Location, Lodestar, resolve, resources_dir
+from planner.services.facade import restore_latest_backup
+from planner.services.lock import InstanceLock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", help="copy the database")
     backup.add_argument("file", nargs="?", type=Path,
                         help="target file (default: a timestamped file in the backup folder)")
+    db_sub.add_parser("restore", help="replace a damaged database by the newest sound backup "
+                      "(the damaged files are kept in a folder beside it)")
 
     sub.add_parser("info", help="versions, paths and content counts")
     topics = sub.add_parser("topics", help="list the curriculum")
@@ -69,20 +75,37 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content" and args.action == "check":
             return _content_check(args.path or resources_dir())
         location = resolve(args.db, args.data_dir)
+        if args.command == "db" and args.action == "restore":
+            return _restore(location)
         if args.command == "lab":
             return labs.main(args, lambda: Lodestar.open(location))
         with Lodestar.open(location) as lodestar:
+            for notice in lodestar.notices:
+                print(f"warning: {notice}", file=sys.stderr)
             return _run(lodestar, args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
+    except NotADatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.path is not None:
+            print("To put the newest sound backup in its place (the damaged files are kept beside "
+                  "it): python -m planner db restore", file=sys.stderr)
+        return 1
     except LodestarError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _restore(location: Location) -> int:
+    with InstanceLock(location.lock_file):
+        moved, backup = restore_latest_backup(location)
+    print(f"Restored {backup}. The previous database was kept as {moved}.")
+    return 0
 
 
 def _content_check(path: Path) -> int:
