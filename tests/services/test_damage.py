@@ -126,3 +126,31 @@ def test_restore_skips_a_damaged_backup_and_keeps_the_files_together(location):
     assert not (location.data_dir / (FILE + "-wal")).exists()
     with Lodestar.open(location) as lodestar:
         assert [p.name for p in lodestar.profiles()] == ["Ada"]
+
+
+def test_half_written_backups_of_an_interrupted_upgrade_are_removed_at_start(location):
+    with Lodestar.open(location):
+        pass
+    partial = location.backup_dir / "lodestar-20260101-000000-000000-before-upgrade.sqlite3.part"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(b"SQLite format 3\x00 cut off")
+    mine = location.backup_dir / "notes.part"  # not a backup Lodestar writes: left alone
+    mine.write_text("mine")
+    with Lodestar.open(location):
+        assert not partial.exists() and mine.exists()
+
+
+def test_a_deleted_wal_is_said_in_one_sentence(location, tmp_path):
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+        lodestar.create_profile("Grace")  # both commits are in the -wal, not yet in the main file
+        crashed = tmp_path / "crashed"
+        _copy_as_a_crash_leaves_it(location.data_dir, crashed)
+    (crashed / (FILE + "-wal")).unlink()
+    with Lodestar.open(resolve(data_dir=crashed)) as reopened:
+        assert len(reopened.notices) == 1
+        notice = reopened.notices[0]
+        assert f"{crashed / FILE}-wal is missing" in notice and "are lost" in notice
+        assert "Grace" not in [p.name for p in reopened.profiles()]
+    with Lodestar.open(resolve(data_dir=crashed)) as again:  # said once, not at every start
+        assert again.notices == []

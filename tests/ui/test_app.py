@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from planner.services import Lodestar
+from planner.services import Lodestar, resolve
 from planner.ui import app, dialogs
 
 
@@ -80,3 +81,41 @@ def test_recovery_dialog_offers_the_choices(qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda box: click(box))
     choice = dialogs.ask_recovery(NotADatabaseError("/x/broken.sqlite3 is damaged"), False)
     assert choice is dialogs.Recovery.START_NEW
+
+
+def test_unreadable_text_gets_the_recovery_dialog_not_a_traceback(qtbot, tmp_path, shipped_db,
+                                                                  monkeypatch):
+    from tests.services.test_damage import _damaged_copies
+
+    _quiet(monkeypatch)
+    folder = _damaged_copies(shipped_db, tmp_path, malformed=False)  # quick_check says ok
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_recovery",
+                        lambda error, has_backup: asked.append(str(error)) or dialogs.Recovery.QUIT)
+    assert app.open_database(resolve(data_dir=folder)) is None
+    assert len(asked) == 1 and "is damaged" in asked[0]
+
+
+def test_what_is_not_damage_gets_a_message_not_the_recovery_choices(qtbot, location, monkeypatch):
+    seen = _quiet(monkeypatch)
+    location.lock_file.mkdir(parents=True)
+    monkeypatch.setattr(dialogs, "ask_recovery", lambda e, h: pytest.fail("offered recovery"))
+    assert app.open_database(location) is None
+    assert seen[0][0] == "critical" and "is a folder" in seen[0][1][2]
+
+
+def test_a_deleted_wal_is_told_at_start(qtbot, location, tmp_path, monkeypatch):
+    import shutil
+
+    seen = _quiet(monkeypatch)
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for name in ("lodestar.sqlite3", "lodestar.sqlite3-shm"):  # the -wal deleted
+            shutil.copyfile(location.data_dir / name, crashed / name)
+    opened = app.open_database(resolve(data_dir=crashed))
+    try:
+        assert seen and seen[0][0] == "warning" and "-wal is missing" in seen[0][1][2]
+    finally:
+        opened.close()
