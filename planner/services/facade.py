@@ -16,7 +16,7 @@ from planner import __version__
 from planner.content import fingerprint, load_pack, render_lesson
 from planner.content.formulas import svg_text
 from planner.content.lesson import as_image, formula_key
-from planner.core.errors import LodestarError, StorageError
+from planner.core.errors import LodestarError, NotADatabaseError, StorageError
 from planner.core.models import (
     AppPaths,
     ContentCounts,
@@ -71,6 +71,7 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         self._sessions = session_factory(engine)
         self._lock = lock
         self.notices: list[str] = []  # things the learner should hear about the open, one sentence each
+        self._damage: NotADatabaseError | None = None  # once found, nothing more is written
 
     # --- opening and closing ----------------------------------------------------------------
 
@@ -92,7 +93,7 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
             file = sqlite_path(location.database_url)
             notice = missing_wal_notice(file) if file is not None else None
             if held is not None:
-                _remove_unfinished_copies(location.backup_dir)
+                _remove_unfinished_copies(location, file)
             where = file or location.database_url
             with storage_errors(where):
                 engine = make_engine(location.database_url)
@@ -130,10 +131,18 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
 
     @contextlib.contextmanager
     def _session(self) -> Iterator:
-        """One use case, one transaction: commit on success, roll back on any error."""
-        with storage_errors(self.database_file or self.location.database_url), \
-                self._sessions.begin() as session:
-            yield session
+        """One use case, one transaction: commit on success, roll back on any error. Once SQLite
+        has reported the database damaged, every later use case is refused with the same error,
+        so nothing more is written into it."""
+        if self._damage is not None:
+            raise self._damage
+        try:
+            with storage_errors(self.database_file or self.location.database_url), \
+                    self._sessions.begin() as session:
+                yield session
+        except NotADatabaseError as exc:
+            self._damage = exc
+            raise
 
     # --- about and backups ------------------------------------------------------------------
 
@@ -370,14 +379,16 @@ def _check_data_dir(folder: Path) -> None:
                            "--data-dir (it is created if missing).", folder)
 
 
-def _remove_unfinished_copies(backup_dir: Path) -> None:
-    """Delete backups left half-written (`*.sqlite3.part`) by an upgrade or backup that was cut
-    off. Called only while holding the data folder's lock, so no live process is writing one."""
-    if not backup_dir.is_dir():
-        return
-    for partial in backup_dir.glob("*.sqlite3.part"):
+def _remove_unfinished_copies(location: Location, file: Path | None) -> None:
+    """Delete copies left half-written (`*.sqlite3.part`) by an upgrade, a backup or a restore
+    that was cut off. Called only while holding the data folder's lock (backups and restores are
+    made under it), so no live process is writing one."""
+    partials = list(location.backup_dir.glob("*.sqlite3.part")) if location.backup_dir.is_dir() else []
+    if file is not None and file.parent == location.data_dir:  # a restore's, beside the database
+        partials.append(file.with_name(file.name + ".part"))
+    for partial in partials:
         with contextlib.suppress(OSError):
-            partial.unlink()
+            partial.unlink(missing_ok=True)
 
 
 # --- recovering from a database that will not open -------------------------------------------

@@ -13,6 +13,7 @@ from planner import __version__
 from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError, StorageError
 from planner.services import Location, Lodestar, resolve
 from planner.services.facade import latest_backup, restore_latest_backup, start_new_database
+from planner.services.lock import InstanceLock
 from planner.ui import dialogs, theme
 from planner.ui.main_window import MainWindow
 
@@ -46,19 +47,11 @@ def open_database(location: Location) -> Lodestar | None:
                 QMessageBox.critical(None, "Lodestar cannot open its database", str(exc))
                 return None
             choice = dialogs.ask_recovery(exc, latest_backup(location) is not None)
+            if choice is dialogs.Recovery.QUIT:
+                return None
             try:
-                if choice is dialogs.Recovery.RESTORE:
-                    moved, backup = restore_latest_backup(location)
-                    QMessageBox.information(None, "Backup restored", (
-                        f"Restored {backup.name}. The unreadable file was kept as {moved}."))
-                elif choice is dialogs.Recovery.START_NEW:
-                    moved = start_new_database(location)
-                    if moved is not None:
-                        QMessageBox.information(None, "New database", (
-                            f"Starting a new database. The old files were kept as {moved} "
-                            "(with its -wal and -shm files, if it had them)."))
-                else:
-                    return None
+                with InstanceLock(location.lock_file):  # no other Lodestar starts while files move
+                    _recover(location, choice)
             except (LodestarError, OSError) as error:
                 QMessageBox.critical(None, "Lodestar", str(error))
                 return None
@@ -66,6 +59,20 @@ def open_database(location: Location) -> Lodestar | None:
             for notice in lodestar.notices:
                 QMessageBox.warning(None, "Lodestar", notice)
             return lodestar
+
+
+def _recover(location: Location, choice: dialogs.Recovery) -> None:
+    if choice is dialogs.Recovery.RESTORE:
+        moved, backup = restore_latest_backup(location)
+        QMessageBox.information(None, "Backup restored", (
+            f"Restored {backup.name}. The unreadable file was kept as {moved} (with its -wal and "
+            "-shm files, if it had them)."))
+    elif choice is dialogs.Recovery.START_NEW:
+        moved = start_new_database(location)
+        if moved is not None:
+            QMessageBox.information(None, "New database", (
+                f"Starting a new database. The old files were kept as {moved} "
+                "(with its -wal and -shm files, if it had them)."))
 
 
 def main(argv: list[str] | None = None) -> int:

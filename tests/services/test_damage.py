@@ -154,3 +154,26 @@ def test_a_deleted_wal_is_said_in_one_sentence(location, tmp_path):
         assert "Grace" not in [p.name for p in reopened.profiles()]
     with Lodestar.open(resolve(data_dir=crashed)) as again:  # said once, not at every start
         assert again.notices == []
+
+
+def test_damage_found_while_open_stops_every_later_write(location):
+    file = location.data_dir / FILE
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+        with sqlite3.connect(file) as raw:  # bytes that are not UTF-8 where text belongs
+            raw.execute("UPDATE profiles SET name = CAST(x'ff' AS TEXT)")
+        with pytest.raises(NotADatabaseError, match="is damaged"):
+            lodestar.profiles()
+        with pytest.raises(NotADatabaseError, match="is damaged"):
+            lodestar.create_profile("Grace")
+    with sqlite3.connect(file) as raw:
+        assert raw.execute("SELECT count(*) FROM profiles").fetchone()[0] == 1
+
+
+def test_a_restore_cut_off_leaves_no_part_file_beside_the_database(location):
+    with Lodestar.open(location):
+        pass
+    partial = location.data_dir / (FILE + ".part")
+    partial.write_bytes(b"SQLite format 3\x00 half a restore")
+    with Lodestar.open(location):
+        assert not partial.exists()
