@@ -6,6 +6,7 @@
     python -m planner db backup [FILE]         copy the database
     python -m planner db restore               put the newest sound backup in place of a damaged
                                                database (which is kept, with its -wal and -shm)
+    python -m planner db salvage               the same, with every row SQLite can still read
     python -m planner info                     versions, paths and what the database holds
     python -m planner topics [--track T]       the curriculum
     python -m planner roles                    the career roles and their skill targets
@@ -29,7 +30,7 @@ from pathlib import Path
 from planner.cli import labs, plans, transfer
 from planner.core.errors import ContentError, LodestarError, NotADatabaseError
 from planner.services import Location, Lodestar, resolve, resources_dir
-from planner.services.facade import restore_latest_backup
+from planner.services.facade import restore_latest_backup, salvage_database
 from planner.services.lock import InstanceLock
 
 
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", help="copy the database")
     backup.add_argument("file", nargs="?", type=Path,
                         help="target file (default: a timestamped file in the backup folder)")
+    db_sub.add_parser("salvage", help="replace a damaged database by a new one holding every row "
+                      "SQLite can still read (the damaged files are kept in a folder beside it)")
     db_sub.add_parser("restore", help="replace a damaged database by the newest sound backup "
                       "(the damaged files are kept in a folder beside it)")
 
@@ -75,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content" and args.action == "check":
             return _content_check(args.path or resources_dir())
         location = resolve(args.db, args.data_dir)
-        if args.command == "db" and args.action == "restore":
-            return _restore(location)
+        if args.command == "db" and args.action in ("restore", "salvage"):
+            return _recover(location, args.action)
         if args.command == "lab":
             return labs.main(args, lambda: Lodestar.open(location))
         with Lodestar.open(location) as lodestar:
@@ -91,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     except NotADatabaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if exc.path is not None:
-            print("To put the newest sound backup in its place (the damaged files are kept beside "
-                  "it): python -m planner db restore", file=sys.stderr)
+            print("To put the newest sound backup in its place: python -m planner db restore; to "
+                  "keep every row SQLite can still read: python -m planner db salvage (either way "
+                  "the damaged files are kept beside it).", file=sys.stderr)
         return 1
     except LodestarError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -101,10 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _restore(location: Location) -> int:
+def _recover(location: Location, action: str) -> int:
     with InstanceLock(location.lock_file):
-        moved, backup = restore_latest_backup(location)
-    print(f"Restored {backup}. The previous database was kept as {moved}.")
+        if action == "restore":
+            moved, backup = restore_latest_backup(location)
+            print(f"Restored {backup}. The previous database was kept as {moved}.")
+        else:
+            moved, counts = salvage_database(location)
+            print(f"Recovered {sum(counts.values()):,} rows into a new database. The damaged one "
+                  f"was kept as {moved}.")
     return 0
 
 

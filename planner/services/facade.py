@@ -35,7 +35,7 @@ from planner.core.models import (
     Track,
     UpcomingDeadline,
 )
-from planner.db import labruns, migrate, repository, search
+from planner.db import labruns, migrate, repository, salvage, search
 from planner.db.engine import (
     check_sqlite_file,
     library_versions,
@@ -445,6 +445,30 @@ def restore_latest_backup(location: Location) -> tuple[Path, Path]:
             moved.parent.rmdir()
         raise
     return moved, backup
+
+
+def salvage_database(location: Location) -> tuple[Path, dict[str, int]]:
+    """Replace a damaged database by a new one holding every row SQLite can still read from it
+    (see `planner.db.salvage`); the damaged file is set aside with its -wal and -shm, never
+    written. Returns (where the damaged file went, rows recovered per table)."""
+    file = sqlite_path(location.database_url)
+    if file is None or not file.exists():
+        raise LodestarError("There is no database file to recover rows from.")
+    partial = file.with_name(file.name + ".part")  # removed at the next start if this is cut off
+    _remove_database(partial)
+    try:
+        counts = salvage.salvage(file, partial)
+    except BaseException:
+        _remove_database(partial)
+        raise
+    moved = set_aside(file)
+    partial.replace(file)
+    return moved, counts
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def start_new_database(location: Location) -> Path | None:

@@ -12,7 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from planner import __version__
 from planner.core.errors import AlreadyRunningError, DatabaseError, LodestarError, StorageError
 from planner.services import Location, Lodestar, resolve
-from planner.services.facade import latest_backup, restore_latest_backup, start_new_database
+from planner.services.facade import (
+    latest_backup,
+    restore_latest_backup,
+    salvage_database,
+    start_new_database,
+)
 from planner.services.lock import InstanceLock
 from planner.ui import dialogs, theme
 from planner.ui.main_window import MainWindow
@@ -67,6 +72,11 @@ def _recover(location: Location, choice: dialogs.Recovery) -> None:
         QMessageBox.information(None, "Backup restored", (
             f"Restored {backup.name}. The unreadable file was kept as {moved} (with its -wal and "
             "-shm files, if it had them)."))
+    elif choice is dialogs.Recovery.SALVAGE:
+        moved, counts = salvage_database(location)
+        QMessageBox.information(None, "Database recovered", (
+            f"Recovered {sum(counts.values()):,} rows SQLite could still read into a new database. "
+            f"The damaged file was kept as {moved} (with its -wal and -shm files, if it had them)."))
     elif choice is dialogs.Recovery.START_NEW:
         moved = start_new_database(location)
         if moved is not None:

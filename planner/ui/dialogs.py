@@ -45,6 +45,7 @@ def show_about(parent: QWidget, lodestar: Lodestar) -> None:
 
 class Recovery(Enum):
     RESTORE = auto()
+    SALVAGE = auto()
     START_NEW = auto()
     QUIT = auto()
 
@@ -66,6 +67,9 @@ def ask_recovery(error: DatabaseError, has_backup: bool) -> Recovery:
     restore.setEnabled(has_backup)
     if not has_backup:
         restore.setToolTip("No backup was found in the backup folder.")
+    salvage = box.addButton("Recover what can be read", QMessageBox.ButtonRole.AcceptRole)
+    salvage.setEnabled(not isinstance(error, NewerSchemaError))
+    salvage.setToolTip("Copy every row SQLite can still read into a new database.")
     fresh = box.addButton("Set the files aside and start empty",
                           QMessageBox.ButtonRole.DestructiveRole)
     quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
@@ -74,6 +78,8 @@ def ask_recovery(error: DatabaseError, has_backup: bool) -> Recovery:
     clicked = box.clickedButton()
     if clicked is restore:
         return Recovery.RESTORE
+    if clicked is salvage:
+        return Recovery.SALVAGE
     if clicked is fresh:
         return Recovery.START_NEW
     return Recovery.QUIT

@@ -95,8 +95,15 @@ def test_a_malformed_database_is_refused_before_any_write(data, tmp_path):
     for command in (["profile", "create", "Grace", "--role", "engineer"],
                     ["import", "bibtex", str(big)], ["info"]):
         err = quiet(run("--data-dir", str(data), *command))
-        assert f"{file} is damaged" in err and "db restore" in err
+        assert f"{file} is damaged" in err and "db restore" in err and "db salvage" in err
     assert file.read_bytes() == before
+    salvaged = run("--data-dir", str(data), "db", "salvage")
+    assert salvaged.returncode == 0, salvaged.stderr
+    assert "Recovered" in salvaged.stdout and "kept as" in salvaged.stdout
+    kept = [p for p in data.iterdir() if "set-aside" in p.name]
+    assert len(kept) == 1 and (kept[0] / FILE).read_bytes() == before
+    result = run("--data-dir", str(data), "info")
+    assert result.returncode == 0 and "topics" in result.stdout, result.stderr
 
 
 def test_db_restore_puts_the_newest_backup_back_and_keeps_the_damaged_files(tmp_path, capsys):

@@ -12,7 +12,7 @@ import pytest
 
 from planner.core.errors import NotADatabaseError
 from planner.services import Lodestar, resolve
-from planner.services.facade import latest_backup, restore_latest_backup
+from planner.services.facade import latest_backup, restore_latest_backup, salvage_database
 
 FILE = "lodestar.sqlite3"
 
@@ -85,16 +85,31 @@ def _quick_check(file: Path) -> str:
         return str(exc)
 
 
+def _text_reads(file: Path) -> bool:
+    """Whether every text value of every table decodes (what quick_check does not look at)."""
+    with sqlite3.connect(file) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        try:
+            for table in tables:
+                conn.execute(f'SELECT * FROM "{table}"').fetchall()
+        except sqlite3.OperationalError:
+            return False
+    return True
+
+
 def _damaged_copies(shipped_db: Path, tmp_path: Path, malformed: bool) -> Path:
-    """A copy of the synced database with 16 bytes flipped where SQLite's check does (or does
-    not) notice; seeds are tried in order, so the same file comes out every run."""
+    """A copy of the synced database with 16 bytes flipped where SQLite's check notices
+    (`malformed`), or where it does not but some text no longer decodes; seeds are tried in
+    order, so the same file comes out every run."""
     source = shipped_db / FILE
     for seed in range(200):
         folder = tmp_path / f"flipped-{seed}"
         folder.mkdir()
         shutil.copyfile(source, folder / FILE)
         _flip(folder / FILE, 16, seed)
-        if (_quick_check(folder / FILE) != "ok") == malformed:
+        if malformed and _quick_check(folder / FILE) != "ok":
+            return folder
+        if not malformed and _quick_check(folder / FILE) == "ok" and not _text_reads(folder / FILE):
             return folder
         shutil.rmtree(folder)
     raise AssertionError("no seed gave the damage wanted")
@@ -177,3 +192,41 @@ def test_a_restore_cut_off_leaves_no_part_file_beside_the_database(location):
     partial.write_bytes(b"SQLite format 3\x00 half a restore")
     with Lodestar.open(location):
         assert not partial.exists()
+
+
+def test_salvage_keeps_every_row_sqlite_can_read_and_sets_the_damaged_file_aside(location):
+    with Lodestar.open(location) as lodestar:
+        names = ["Ada", "Grace", "Alan"]
+        for name in names:
+            lodestar.create_profile(name)
+        run = lodestar.start_lab_run("cnn", {"epochs": 1}, lodestar.profiles()[0].id)
+        lodestar.add_lab_metrics(run.id, [(step, 0, "loss", step / 10) for step in range(5000)])
+    file = location.data_dir / FILE
+    data = bytearray(file.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[-4 * page:-3 * page] = b"\x55" * page  # a page the metrics were written to last
+    file.write_bytes(bytes(data))
+    assert _quick_check(file) != "ok"
+    with pytest.raises(NotADatabaseError):
+        Lodestar.open(location)
+
+    moved, counts = salvage_database(location)
+    assert moved.read_bytes() == bytes(data) and "set-aside" in moved.parent.name
+    assert counts["profiles"] == 3 and 0 < counts["lab_metrics"] <= 5000
+    with Lodestar.open(location) as recovered:
+        assert [p.name for p in recovered.profiles()] == names
+        assert recovered.lab_run(run.id).lab == "cnn"
+        with recovered._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+def test_salvage_keeps_rows_whose_text_is_unreadable(shipped_db, tmp_path):
+    folder = _damaged_copies(shipped_db, tmp_path, malformed=False)
+    location = resolve(data_dir=folder)
+    with pytest.raises(NotADatabaseError):
+        Lodestar.open(location)
+    _moved, counts = salvage_database(location)
+    with Lodestar.open(location) as recovered:
+        assert len(recovered.topics()) == counts["topics"] > 100
+        assert recovered.search("attention")

@@ -119,3 +119,23 @@ def test_a_deleted_wal_is_told_at_start(qtbot, location, tmp_path, monkeypatch):
         assert seen and seen[0][0] == "warning" and "-wal is missing" in seen[0][1][2]
     finally:
         opened.close()
+
+
+def test_recover_what_can_be_read_from_the_dialog(qtbot, location, monkeypatch):
+    seen = _quiet(monkeypatch)
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+    file = location.data_dir / "lodestar.sqlite3"
+    data = bytearray(file.read_bytes())
+    data[-4096:] = b"\x55" * 4096  # the last page: damaged, the rest readable
+    file.write_bytes(bytes(data))
+    choices = iter([dialogs.Recovery.SALVAGE])
+    monkeypatch.setattr(dialogs, "ask_recovery", lambda e, h: next(choices, dialogs.Recovery.QUIT))
+    lodestar = app.open_database(location)
+    if lodestar is None:  # the page held nothing SQLite checks: then it opened untouched
+        pytest.skip("the damaged page was not in use")
+    try:
+        assert [p.name for p in lodestar.profiles()] == ["Ada"]
+        assert any(kind == "information" and "Recovered" in args[2] for kind, args in seen)
+    finally:
+        lodestar.close()
