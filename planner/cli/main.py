@@ -81,10 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db" and args.action in ("restore", "salvage"):
             return _recover(location, args.action)
         if args.command == "lab":
-            return labs.main(args, lambda: Lodestar.open(location))
-        with Lodestar.open(location) as lodestar:
-            for notice in lodestar.notices:
-                print(f"warning: {notice}", file=sys.stderr)
+            return labs.main(args, lambda: _open(location))
+        with _open(location) as lodestar:
             return _run(lodestar, args)
     except ContentError as exc:
         for problem in exc.problems:
@@ -103,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _open(location: Location) -> Lodestar:
+    lodestar = Lodestar.open(location)
+    for notice in lodestar.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    return lodestar
 
 
 def _recover(location: Location, action: str) -> int:

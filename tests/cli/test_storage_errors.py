@@ -180,3 +180,19 @@ def test_a_data_folder_that_is_a_file(tmp_path):
     err = quiet(run("--data-dir", str(not_a_folder), "info"))
     assert f"The data folder {not_a_folder} is a file, not a folder" in err
     assert not_a_folder.read_text() == "mine"
+
+
+def test_a_deleted_wal_is_a_warning_on_the_command_line(tmp_path):
+    from planner.services import Lodestar, resolve
+
+    location = resolve(data_dir=tmp_path / "data")
+    with Lodestar.open(location) as lodestar:
+        lodestar.create_profile("Ada")
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for name in (FILE, FILE + "-shm"):  # as a crash leaves them, less the -wal
+            shutil.copyfile(location.data_dir / name, crashed / name)
+    result = run("--data-dir", str(crashed), "profile", "list")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"warning: {crashed / FILE}-wal is missing")
+    assert result.stderr.count("\n") == 1 and "Ada" not in result.stdout
