@@ -384,8 +384,8 @@ def _remove_unfinished_copies(location: Location, file: Path | None) -> None:
     that was cut off. Called only while holding the data folder's lock (backups and restores are
     made under it), so no live process is writing one."""
     partials = list(location.backup_dir.glob("*.sqlite3.part")) if location.backup_dir.is_dir() else []
-    if file is not None and file.parent == location.data_dir:  # a restore's, beside the database
-        partials.append(file.with_name(file.name + ".part"))
+    if file is not None and file.parent == location.data_dir:  # a restore's or salvage's
+        partials += [file.with_name(f"{file.name}.part{suffix}") for suffix in ("", "-wal", "-shm")]
     for partial in partials:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
