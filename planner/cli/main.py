@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -91,10 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except NotADatabaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        if exc.path is not None:
-            print("To put the newest sound backup in its place: python -m planner db restore; to "
-                  "keep every row SQLite can still read: python -m planner db salvage (either way "
-                  "the damaged files are kept beside it).", file=sys.stderr)
+        if exc.path is not None and not (args.command == "db" and args.action == "salvage"):
+            same = "python -m planner" + "".join(
+                f" {flag} {shlex.quote(value)}" for flag, value in
+                (("--db", args.db), ("--data-dir", args.data_dir)) if value)
+            print(f"To put the newest sound backup in its place: {same} db restore; to keep every "
+                  f"row SQLite can still read: {same} db salvage (either way the damaged files are "
+                  "kept beside it).", file=sys.stderr)
         return 1
     except LodestarError as exc:
         print(f"error: {exc}", file=sys.stderr)
