@@ -134,16 +134,26 @@ def describe_failure(where: object, exc: BaseException) -> LodestarError:
 
 @contextlib.contextmanager
 def storage_errors(where: object) -> Iterator[None]:
-    """Turn what SQLite raises inside the block into a message-bearing `LodestarError` (see
-    `describe_failure`); errors from other databases pass through unchanged."""
+    """Turn what SQLite raises inside the block about its file (damage, a full disk, a lock, a
+    read-only file) into a message-bearing `LodestarError` (see `describe_failure`); errors from
+    other databases, and constraint or programming errors, pass through unchanged."""
     try:
         yield
     except SADBAPIError as exc:
-        if not isinstance(exc.orig, sqlite3.Error):
+        if not _about_the_file(exc.orig):
             raise
         raise describe_failure(where, exc) from None
     except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if not _about_the_file(exc):
+            raise
         raise describe_failure(where, exc) from None
+
+
+def _about_the_file(error: BaseException) -> bool:
+    """SQLite errors about the file or disk (and text that cannot be decoded), not a statement
+    the program got wrong: a constraint or a misuse stays what it is, for its traceback."""
+    return (isinstance(error, sqlite3.OperationalError | sqlite3.DataError | UnicodeDecodeError)
+            or type(error) is sqlite3.DatabaseError)
 
 
 def missing_wal_notice(path: Path) -> str | None:
