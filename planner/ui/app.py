@@ -85,6 +85,16 @@ def _recover(location: Location, choice: dialogs.Recovery) -> None:
                 "(with its -wal and -shm files, if it had them)."))
 
 
+def show_lodestar_errors(kind, error, trace) -> None:
+    """`sys.excepthook` for the window: a `LodestarError` that reaches the event loop from a
+    page (a full disk, a read-only or damaged database under a click) is shown as its one
+    sentence; anything else keeps Python's report."""
+    if isinstance(error, LodestarError):
+        QMessageBox.critical(QApplication.activeWindow(), "Lodestar", str(error))
+    else:
+        sys.__excepthook__(kind, error, trace)
+
+
 def main(argv: list[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
@@ -95,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     theme.apply(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app))
 
+    sys.excepthook = show_lodestar_errors
     location = resolve(args.db, args.data_dir)
     lodestar = open_database(location)
     if lodestar is None:

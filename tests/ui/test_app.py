@@ -139,3 +139,13 @@ def test_recover_what_can_be_read_from_the_dialog(qtbot, location, monkeypatch):
         assert any(kind == "information" and "Recovered" in args[2] for kind, args in seen)
     finally:
         lodestar.close()
+
+
+def test_a_full_disk_under_a_click_is_a_message(qtbot, monkeypatch):
+    from planner.core.errors import StorageError
+
+    seen = _quiet(monkeypatch)
+    error = StorageError("The disk holding /x/lodestar.sqlite3 is full, so nothing was saved; "
+                         "free some space and try again.")
+    app.show_lodestar_errors(StorageError, error, None)
+    assert seen == [("critical", (None, "Lodestar", str(error)))]
