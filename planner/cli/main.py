@@ -4,6 +4,9 @@
     python -m planner content sync [PATH]      validate and write it into the database
     python -m planner db upgrade               bring the database to the newest schema (backup first)
     python -m planner db backup [FILE]         copy the database
+    python -m planner db restore               put the newest sound backup in place of a damaged
+                                               database (which is kept, with its -wal and -shm)
+    python -m planner db salvage               the same, with every row SQLite can still read
     python -m planner info                     versions, paths and what the database holds
     python -m planner topics [--track T]       the curriculum
     python -m planner roles                    the career roles and their skill targets
@@ -21,13 +24,16 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 from planner.cli import labs, plans, transfer
-from planner.core.errors import ContentError, LodestarError
+from planner.core.errors import ContentError, LodestarError, NotADatabaseError
 from planner.core.models import RoleLevel
-from planner.services import Lodestar, resolve, resources_dir
+from planner.services import Location, Lodestar, resolve, resources_dir
+from planner.services.facade import restore_latest_backup, salvage_database
+from planner.services.lock import InstanceLock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", help="copy the database")
     backup.add_argument("file", nargs="?", type=Path,
                         help="target file (default: a timestamped file in the backup folder)")
+    db_sub.add_parser("salvage", help="replace a damaged database by a new one holding every row "
+                      "SQLite can still read (the damaged files are kept in a folder beside it)")
+    db_sub.add_parser("restore", help="replace a damaged database by the newest sound backup "
+                      "(the damaged files are kept in a folder beside it)")
 
     sub.add_parser("info", help="versions, paths and content counts")
     topics = sub.add_parser("topics", help="list the curriculum")
@@ -70,20 +80,51 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content" and args.action == "check":
             return _content_check(args.path or resources_dir())
         location = resolve(args.db, args.data_dir)
+        if args.command == "db" and args.action in ("restore", "salvage"):
+            return _recover(location, args.action)
         if args.command == "lab":
-            return labs.main(args, lambda: Lodestar.open(location))
-        with Lodestar.open(location) as lodestar:
+            return labs.main(args, lambda: _open(location))
+        with _open(location) as lodestar:
             return _run(lodestar, args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
+    except NotADatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.path is not None and not (args.command == "db" and args.action == "salvage"):
+            same = "python -m planner" + "".join(
+                f" {flag} {shlex.quote(value)}" for flag, value in
+                (("--db", args.db), ("--data-dir", args.data_dir)) if value)
+            print(f"To put the newest sound backup in its place: {same} db restore; to keep every "
+                  f"row SQLite can still read: {same} db salvage (either way the damaged files are "
+                  "kept beside it).", file=sys.stderr)
+        return 1
     except LodestarError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _open(location: Location) -> Lodestar:
+    lodestar = Lodestar.open(location)
+    for notice in lodestar.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    return lodestar
+
+
+def _recover(location: Location, action: str) -> int:
+    with InstanceLock(location.lock_file):
+        if action == "restore":
+            moved, backup = restore_latest_backup(location)
+            print(f"Restored {backup}. The previous database was kept as {moved}.")
+        else:
+            moved, counts = salvage_database(location)
+            print(f"Recovered {sum(counts.values()):,} rows into a new database. The damaged one "
+                  f"was kept as {moved}.")
+    return 0
 
 
 def _content_check(path: Path) -> int:

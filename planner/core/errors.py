@@ -41,7 +41,17 @@ class DatabaseError(LodestarError):
 
 
 class NotADatabaseError(DatabaseError):
-    """The file is not an SQLite database, or is truncated or damaged."""
+    """The file is not an SQLite database, or SQLite itself finds it damaged."""
+
+
+class StorageError(LodestarError):
+    """The database is sound but cannot be used now: a read-only file or folder, a full disk,
+    another program writing to it, a data folder that is a file. Not damage: nothing needs
+    restoring, and the message says what to do. `path` is the file or folder, when known."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        self.path = path
+        super().__init__(message)
 
 
 class NewerSchemaError(DatabaseError):
@@ -60,13 +70,12 @@ class AlreadyRunningError(LodestarError):
         super().__init__(message)
 
 
-class LockFileError(LodestarError):
+class LockFileError(StorageError):
     """The lock file cannot be used safely: a symbolic link, a folder or not a regular file.
     `path` is the lock file."""
 
     def __init__(self, message: str, path: Path):
-        self.path = path
-        super().__init__(message)
+        super().__init__(message, path)
 
 
 class NotFoundError(LodestarError):

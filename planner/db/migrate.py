@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from planner.core.errors import MigrationError, NewerSchemaError, NotADatabaseError
-from planner.db.engine import sqlite_path
+from planner.db.engine import describe_failure, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([0-9a-f_a-z]+)['\"]", re.M)
@@ -151,7 +151,10 @@ def copy_sqlite(source: Path, target: Path) -> None:
             dst.close()
     except sqlite3.DatabaseError as exc:
         tmp.unlink(missing_ok=True)
-        raise NotADatabaseError(f"{source} cannot be read: {exc}", source) from exc
+        failure = describe_failure(source, exc)
+        if isinstance(failure, NotADatabaseError):
+            raise failure from exc
+        raise describe_failure(target, exc) from exc  # a full disk or read-only folder: the copy's
     finally:
         src.close()
     tmp.replace(target)
@@ -162,8 +165,7 @@ def _where(engine: Engine) -> str:
     return str(path) if path else engine.url.render_as_string(hide_password=True)
 
 
-def _damaged(engine: Engine, exc: Exception) -> NotADatabaseError:
-    return NotADatabaseError(
-        f"{_where(engine)} is damaged and cannot be read ({getattr(exc, 'orig', exc)}).",
-        sqlite_path(str(engine.url)),
-    )
+def _damaged(engine: Engine, exc: Exception) -> Exception:
+    """What SQLite said, as one sentence: damage, or a full disk, a lock, a read-only file."""
+    path = sqlite_path(str(engine.url))
+    return describe_failure(path or _where(engine), exc)

@@ -17,7 +17,7 @@ from planner.content import fingerprint, load_pack, render_lesson
 from planner.content.files import MAX_IMAGE_BYTES, read_pack_file
 from planner.content.formulas import svg_text
 from planner.content.lesson import as_image, formula_key
-from planner.core.errors import LodestarError, NotADatabaseError
+from planner.core.errors import LodestarError, NotADatabaseError, StorageError
 from planner.core.models import (
     AppPaths,
     ContentCounts,
@@ -36,8 +36,16 @@ from planner.core.models import (
     Track,
     UpcomingDeadline,
 )
-from planner.db import labruns, migrate, repository, search
-from planner.db.engine import library_versions, make_engine, session_factory, sqlite_path
+from planner.db import labruns, migrate, repository, salvage, search
+from planner.db.engine import (
+    check_sqlite_file,
+    library_versions,
+    make_engine,
+    missing_wal_notice,
+    session_factory,
+    sqlite_path,
+    storage_errors,
+)
 from planner.db.sync import apply_pack, stored_fingerprint
 from planner.services.backup import Backups
 from planner.services.conferences import Conferences
@@ -63,6 +71,8 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         self._engine = engine
         self._sessions = session_factory(engine)
         self._lock = lock
+        self.notices: list[str] = []  # things the learner should hear about the open, one sentence each
+        self._damage: NotADatabaseError | None = None  # once found, nothing more is written
 
     # --- opening and closing ----------------------------------------------------------------
 
@@ -73,26 +83,40 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
 
         Raises `AlreadyRunningError` if another Lodestar holds the data folder, `LockFileError`
         if its lock file is a symbolic link, a folder or not a regular file,
-        `NotADatabaseError` for a file that is not a readable SQLite database,
+        `NotADatabaseError` for a file that is not SQLite or that SQLite's own check finds damaged
+        (nothing is written to it), `StorageError` for a database that is sound but cannot be used
+        now (read-only, locked by another program, a data folder that is a file),
         `NewerSchemaError` for one from a newer Lodestar, `MigrationError` if the upgrade fails
         (the database is then as it was, and a backup was taken first).
         """
+        _check_data_dir(location.data_dir)
         held = InstanceLock(location.lock_file).acquire() if lock else None
         try:
-            engine = make_engine(location.database_url)
-            try:
-                backup = migrate.upgrade(engine, location.backup_dir)
-            except BaseException:
-                engine.dispose()
-                raise
+            file = sqlite_path(location.database_url)
+            notice = missing_wal_notice(file) if file is not None else None
+            if held is not None:
+                _remove_unfinished_copies(location, file)
+            where = file or location.database_url
+            with storage_errors(where):
+                engine = make_engine(location.database_url)
+                try:
+                    backup = migrate.upgrade(engine, location.backup_dir)
+                except BaseException:
+                    engine.dispose()
+                    raise
         except BaseException:
             if held is not None:
                 held.release()
             raise
         opened = cls(location, engine, held, resources or resources_dir(), backup)
+        opened.notices = [notice] if notice else []
         if held is not None:  # only the holder of the data folder may judge runs as cut off
-            with opened._session() as session:
-                labruns.mark_interrupted(session)
+            try:
+                with opened._session() as session:
+                    labruns.mark_interrupted(session)
+            except BaseException:
+                opened.close()
+                raise
         return opened
 
     def close(self) -> None:
@@ -109,9 +133,18 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
 
     @contextlib.contextmanager
     def _session(self) -> Iterator:
-        """One use case, one transaction: commit on success, roll back on any error."""
-        with self._sessions.begin() as session:
-            yield session
+        """One use case, one transaction: commit on success, roll back on any error. Once SQLite
+        has reported the database damaged, every later use case is refused with the same error,
+        so nothing more is written into it."""
+        if self._damage is not None:
+            raise self._damage
+        try:
+            with storage_errors(self.database_file or self.location.database_url), \
+                    self._sessions.begin() as session:
+                yield session
+        except NotADatabaseError as exc:
+            self._damage = exc
+            raise
 
     # --- about and backups ------------------------------------------------------------------
 
@@ -348,34 +381,64 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         return self.location.data_dir / "checkpoints"
 
 
+# --- opening checks ----------------------------------------------------------------------------
+
+
+def _check_data_dir(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"The data folder {folder} is a file, not a folder; name a folder with "
+                           "--data-dir (it is created if missing).", folder)
+
+
+def _remove_unfinished_copies(location: Location, file: Path | None) -> None:
+    """Delete copies left half-written (`*.sqlite3.part`) by an upgrade, a backup or a restore
+    that was cut off. Called only while holding the data folder's lock (backups and restores are
+    made under it), so no live process is writing one."""
+    partials = list(location.backup_dir.glob("*.sqlite3.part")) if location.backup_dir.is_dir() else []
+    if file is not None and file.parent == location.data_dir:  # a restore's or salvage's
+        partials += [file.with_name(f"{file.name}.part{suffix}") for suffix in ("", "-wal", "-shm")]
+    for partial in partials:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
 # --- recovering from a database that will not open -------------------------------------------
 
 
 def latest_backup(location: Location) -> Path | None:
-    """The newest backup in the location's backup folder, if any."""
+    """The newest backup in the location's backup folder that SQLite itself finds sound."""
     folder = location.backup_dir
     backups = sorted(folder.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    return backups[-1] if backups else None
+    for backup in reversed(backups):
+        try:
+            check_sqlite_file(backup)
+        except LodestarError:
+            continue
+        return backup
+    return None
 
 
 def set_aside(path: Path) -> Path:
-    """Rename a bad database (and its WAL files) out of the way; return its new name."""
+    """Move a database that will not open, with its -wal and -shm files, into a folder of its own
+    beside it (`<name>.set-aside-<time>/`), so the three stay together and nothing is deleted:
+    SQLite can still open the moved file with its WAL. Returns the moved database file."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.unreadable-{stamp}")
+    folder = path.with_name(f"{path.name}.set-aside-{stamp}")
     n = 1
-    while target.exists():
+    while folder.exists():
         n += 1
-        target = path.with_name(f"{path.name}.unreadable-{stamp}-{n}")
-    path.rename(target)
-    for suffix in ("-wal", "-shm"):
+        folder = path.with_name(f"{path.name}.set-aside-{stamp}-{n}")
+    folder.mkdir()
+    for suffix in ("-wal", "-shm", ""):  # the main file last: a half-done move leaves it in place
         extra = path.with_name(path.name + suffix)
         if extra.exists():
-            extra.rename(target.with_name(target.name + suffix))
-    return target
+            extra.rename(folder / extra.name)
+    return folder / path.name
 
 
 def restore_latest_backup(location: Location) -> tuple[Path, Path]:
-    """Set the current database aside and put the latest backup in its place.
+    """Set the current database aside (with its -wal and -shm) and put the latest sound backup
+    in its place.
 
     Returns (where the bad file went, the backup restored). The backup itself is kept.
     """
@@ -386,15 +449,41 @@ def restore_latest_backup(location: Location) -> tuple[Path, Path]:
     moved = set_aside(file) if file.exists() else file
     try:
         migrate.copy_sqlite(backup, file)
-    except NotADatabaseError:
+    except LodestarError:
         if moved != file:
-            moved.rename(file)
+            for extra in moved.parent.iterdir():
+                extra.rename(file.with_name(extra.name))
+            moved.parent.rmdir()
         raise
     return moved, backup
 
 
+def salvage_database(location: Location) -> tuple[Path, dict[str, int]]:
+    """Replace a damaged database by a new one holding every row SQLite can still read from it
+    (see `planner.db.salvage`); the damaged file is set aside with its -wal and -shm, never
+    written. Returns (where the damaged file went, rows recovered per table)."""
+    file = sqlite_path(location.database_url)
+    if file is None or not file.exists():
+        raise LodestarError("There is no database file to recover rows from.")
+    partial = file.with_name(file.name + ".part")  # removed at the next start if this is cut off
+    _remove_database(partial)
+    try:
+        counts = salvage.salvage(file, partial)
+    except BaseException:
+        _remove_database(partial)
+        raise
+    moved = set_aside(file)
+    partial.replace(file)
+    return moved, counts
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def start_new_database(location: Location) -> Path | None:
-    """Set the current database aside so the next open starts an empty one."""
+    """Set the current database and its -wal and -shm aside so the next open starts an empty one."""
     file = sqlite_path(location.database_url)
     if file is None or not file.exists():
         return None

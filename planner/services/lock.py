@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from planner.core.errors import AlreadyRunningError, LockFileError
+from planner.core.errors import AlreadyRunningError, LockFileError, StorageError
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -25,7 +25,15 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Take the lock; `AlreadyRunningError` if another process holds it, `LockFileError` if
+        the lock file is a link, a folder or not a regular file, `StorageError` if the data
+        folder cannot be made or written."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot create the data folder {self.path.parent}: "
+                               f"{exc.strerror or exc}; name another with --data-dir.",
+                               self.path.parent) from None
         fd = self._open()
         try:
             _lock(fd)

@@ -45,6 +45,7 @@ def show_about(parent: QWidget, lodestar: Lodestar) -> None:
 
 class Recovery(Enum):
     RESTORE = auto()
+    SALVAGE = auto()
     START_NEW = auto()
     QUIT = auto()
 
@@ -56,8 +57,8 @@ def ask_recovery(error: DatabaseError, has_backup: bool) -> Recovery:
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Lodestar cannot open its database")
     box.setText(str(error))
-    keep = ("Whatever you choose, the file is kept under a new name next to it, never "
-            "overwritten or deleted.")
+    keep = ("Whatever you choose, the file is kept with its -wal and -shm files in a folder "
+            "beside it, never overwritten or deleted.")
     if isinstance(error, NewerSchemaError):
         box.setInformativeText("Install the newer Lodestar to keep using this database. " + keep)
     else:
@@ -66,13 +67,19 @@ def ask_recovery(error: DatabaseError, has_backup: bool) -> Recovery:
     restore.setEnabled(has_backup)
     if not has_backup:
         restore.setToolTip("No backup was found in the backup folder.")
-    fresh = box.addButton("Start a new database", QMessageBox.ButtonRole.DestructiveRole)
+    salvage = box.addButton("Recover what can be read", QMessageBox.ButtonRole.AcceptRole)
+    salvage.setEnabled(not isinstance(error, NewerSchemaError))
+    salvage.setToolTip("Copy every row SQLite can still read into a new database.")
+    fresh = box.addButton("Set the files aside and start empty",
+                          QMessageBox.ButtonRole.DestructiveRole)
     quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(quit_)
     box.exec()
     clicked = box.clickedButton()
     if clicked is restore:
         return Recovery.RESTORE
+    if clicked is salvage:
+        return Recovery.SALVAGE
     if clicked is fresh:
         return Recovery.START_NEW
     return Recovery.QUIT

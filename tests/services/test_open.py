@@ -34,12 +34,15 @@ def test_not_a_database(location):
     assert file.read_text() == "name,score\nada,10\n"  # untouched
 
 
-def test_truncated_database(location, shipped_db):
+def test_truncated_database_is_damaged_and_left_unwritten(location, shipped_db):
     data = (shipped_db / "lodestar.sqlite3").read_bytes()
     location.data_dir.mkdir(parents=True)
-    (location.data_dir / "lodestar.sqlite3").write_bytes(data[: len(data) // 3])
-    with pytest.raises(NotADatabaseError, match="truncated"):
+    file = location.data_dir / "lodestar.sqlite3"
+    file.write_bytes(data[: len(data) // 3])
+    with pytest.raises(NotADatabaseError, match="is damaged") as info:
         Lodestar.open(location)
+    assert info.value.path == file and str(file) in str(info.value)
+    assert file.read_bytes() == data[: len(data) // 3]
 
 
 def test_newer_schema(location):
@@ -53,9 +56,14 @@ def test_start_new_keeps_the_bad_file(location):
     location.data_dir.mkdir(parents=True)
     file = location.data_dir / "lodestar.sqlite3"
     file.write_bytes(b"garbage" * 100)
+    (location.data_dir / "lodestar.sqlite3-wal").write_bytes(b"wal")
+    (location.data_dir / "lodestar.sqlite3-shm").write_bytes(b"shm")
     moved = start_new_database(location)
     assert moved.exists() and moved.read_bytes() == b"garbage" * 100
-    assert "unreadable" in moved.name
+    assert "set-aside" in moved.parent.name and moved.name == "lodestar.sqlite3"
+    # the three files stay together, under their own names, so SQLite could still pair them
+    assert sorted(p.name for p in moved.parent.iterdir()) == [
+        "lodestar.sqlite3", "lodestar.sqlite3-shm", "lodestar.sqlite3-wal"]
     with Lodestar.open(location) as lodestar:
         assert lodestar.profiles() == []
 
