@@ -49,6 +49,8 @@ def _profile_options(parser: argparse.ArgumentParser, creating: bool) -> None:
     parser.add_argument("name", help="the profile's name" if creating else "the profile to change")
     parser.add_argument("--role", required=creating, help="target role id (see `roles`)")
     parser.add_argument("--second-role", help="a second role, counted at half weight ('' for none)")
+    parser.add_argument("--pace", choices=["on", "off"],
+                        help="plan with your own pace, measured from the time you log (default on)")
     parser.add_argument("--level", choices=[level.value for level in RoleLevel],
                         help="how far into the role the plan aims: entry (a first job; the default "
                              "for a new profile), mid or senior")
@@ -111,6 +113,7 @@ def _draft(base: Profile, args: argparse.Namespace) -> Profile:
     changes: dict = {}
     for field, value in (("target_role", args.role), ("hours_per_week", args.hours),
                          ("role_level", RoleLevel(args.level) if args.level else None),
+                         ("use_pace", {"on": True, "off": False}.get(args.pace or "")),
                          ("study_days", args.days), ("start_date", args.start),
                          ("target_date", args.target), ("review_share", args.review_share),
                          ("name", getattr(args, "rename", None))):
@@ -160,9 +163,13 @@ def _plan(lodestar: Lodestar, args: argparse.Namespace) -> int:
             # What a reader of the JSON wants beside the stored fields: how full each week is.
             shown["study_hours"] = round(week.study_hours, 4)
             shown["fill"] = round(week.study_hours / week.capacity, 4) if week.capacity else None
+        pace = lodestar.pace(profile.id)
+        data["pace"] = {"factor": pace.factor, "topics": pace.topics, "by_track": pace.by_track,
+                        "used": pace.used}
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         _print_plan(profile, plan)
+        print(lodestar.pace(profile.id).sentence())
     for path, kind in ((args.ics, "ics"), (args.markdown, "markdown")):
         if path is not None:
             lodestar.export_plan(profile.id, path, kind)

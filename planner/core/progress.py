@@ -167,3 +167,39 @@ class ReviewLogEntry:
     grade: ReviewGrade
     reviewed: datetime
     duration_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaceSample:
+    """One finished topic's time: the lesson's estimate and what the learner logged on it."""
+
+    topic: str
+    track: str
+    estimated_hours: float
+    logged_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How the learner's time compares with the lessons' estimates: `factor` times the estimate
+    overall (1.0: as estimated), `by_track` where a track has enough finished topics of its own,
+    from `topics` finished topics with logged time. `used` says whether plans apply it."""
+
+    factor: float = 1.0
+    topics: int = 0
+    by_track: dict[str, float] = field(default_factory=dict)
+    used: bool = True
+
+    def for_track(self, track: str) -> float:
+        return self.by_track.get(track, self.factor)
+
+    def sentence(self) -> str:
+        """The pace in one sentence: how long lessons take the learner, and whether plans use it."""
+        if not self.topics:
+            return ("Your pace: not measured yet. Log study time on the topics you finish and the "
+                    "plan learns how long lessons take you.")
+        how = ("about the estimated time" if abs(self.factor - 1) < 0.05
+               else f"about {self.factor:.1f}× the estimated time")
+        use = "used in the plan" if self.used else "not used: the plan keeps the lessons' estimates"
+        finished = f"{self.topics} finished topic{'' if self.topics == 1 else 's'}"
+        return f"Your pace: you take {how}, from {finished} ({use})."

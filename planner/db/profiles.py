@@ -43,7 +43,8 @@ def _profile(row: ProfileRow) -> Profile:
         day_boundary=matching(DAY_BOUNDARY, row.day_boundary, "04:00", f"{where}, day boundary"),
         desired_retention=within(row.desired_retention, RETENTION[0] + 1e-9, RETENTION[1], 0.9,
                                  f"{where}, desired retention"),
-        role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"))
+        role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"),
+        use_pace=row.use_pace is not False)
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -93,6 +94,7 @@ def save_profile(session: Session, draft: Profile) -> Profile:
     row.study_days = ",".join(str(d) for d in sorted(set(draft.study_days)))
     row.day_boundary, row.desired_retention = draft.day_boundary, draft.desired_retention
     row.role_level = RoleLevel(draft.role_level).value
+    row.use_pace = bool(draft.use_pace)
     row.skills = [SkillAssessmentRow(skill_slug=slug, level=level)
                   for slug, level in sorted(draft.skills.items()) if level]
     try:

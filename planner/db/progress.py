@@ -161,6 +161,16 @@ def session_times(session: Session, profile_id: int, since: datetime | None = No
     return [(topic, _utc(started), minutes) for topic, started, minutes in raw_rows(session, query)]
 
 
+def hours_by_topic(session: Session, profile_id: int) -> dict[str, float]:
+    """Hours of study logged on each topic (timer and by hand; the running timer left out)."""
+    table = StudySessionRow.__table__
+    query = select(table.c.topic_slug, func.sum(table.c.minutes)) \
+        .where(table.c.profile_id == profile_id, table.c.source != RUNNING,
+               table.c.topic_slug.is_not(None)) \
+        .group_by(table.c.topic_slug)
+    return {topic: float(minutes or 0) / 60 for topic, minutes in session.execute(query).all()}
+
+
 def activity_log(session: Session, profile_id: int) -> list[tuple[datetime, str, float, str]]:
     """(when, kind, minutes, subject) of every activity of the profile, in no particular order.
 

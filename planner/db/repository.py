@@ -144,6 +144,13 @@ def plan_topics(session: Session) -> list[PlanTopic]:
     ) for order, row in enumerate(rows)]
 
 
+def topic_tracks(session: Session) -> dict[str, str]:
+    """Each live topic's track slug."""
+    rows = session.execute(select(TopicRow.slug, TrackRow.slug).join(TrackRow)
+                           .where(TopicRow.archived.is_(False)))
+    return {topic: track for topic, track in rows.all()}
+
+
 def unlocked_by(session: Session, slug: str) -> list[TopicSummary]:
     """Live topics that list `slug` among their prerequisites."""
     return [t for t in topic_summaries(session) if slug in t.prerequisites]

@@ -121,6 +121,10 @@ def list_of_text(value: Any) -> str | None:
     return None
 
 
+def a_flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) or value in (0, 1) else "is not true or false"
+
+
 def a_dict(value: Any) -> str | None:
     return None if isinstance(value, dict) else "is not an object ({...})"
 
@@ -147,6 +151,7 @@ RULES: dict[str, dict[str, tuple[Check, ...]]] = {
         "day_boundary": (form(DAY_BOUNDARY, "04:00"),),
         "desired_retention": (between(*RETENTION, above=True),),
         "role_level": (one_of(RoleLevel),),
+        "use_pace": (a_flag,),
     },
     "skill_assessments": {"skill_slug": (SLUG_FORM,), "level": (between(*SKILL_LEVELS),)},
     "topic_states": {"status": (one_of(TopicStatus),)},

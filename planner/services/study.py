@@ -27,7 +27,9 @@ from planner.core.models import (
     StudyPlan,
     TopicStatus,
 )
+from planner.core.progress import Pace, PaceSample
 from planner.db import profiles, repository
+from planner.db import progress as progress_store
 from planner.plan import (
     MOST_HOURS_PER_WEEK,
     derived_levels,
@@ -39,6 +41,7 @@ from planner.plan import (
     request_to_dict,
     skill_gap,
 )
+from planner.progress.pace import estimate_pace
 from planner.progress.review import HIGHEST_RETENTION, LOWEST_RETENTION
 from planner.services.files import write_atomically
 
@@ -198,8 +201,27 @@ class StudyPlans:
 
     # --- plans ------------------------------------------------------------------------------
 
+    def pace(self, profile_id: int) -> Pace:
+        """The learner's pace: logged study hours on finished topics against the lessons'
+        estimates (`planner.progress.pace`), and whether their plans use it."""
+        with self._session() as session:
+            profile = profiles.profile(session, profile_id)
+            return self._pace(session, profile)
+
+    def _pace(self, session, profile: Profile) -> Pace:
+        topics = {t.slug: t for t in repository.plan_topics(session)}
+        tracks = repository.topic_tracks(session)
+        logged = progress_store.hours_by_topic(session, profile.id)
+        states = repository.topic_states(session, profile.id)
+        samples = [PaceSample(slug, tracks.get(slug, ""), topics[slug].hours, hours)
+                   for slug, hours in sorted(logged.items())
+                   if slug in topics and states.get(slug) is TopicStatus.DONE]
+        return estimate_pace(samples, used=profile.use_pace)
+
     def plan_request(self, profile_id: int, today: date | None = None) -> PlanRequest:
-        """Everything a plan for the profile is made from, as of `today`."""
+        """Everything a plan for the profile is made from, as of `today`: the lessons' hours
+        times the learner's pace (when the profile uses it), and for a topic in progress the
+        hours already logged on it."""
         today = today or date.today()
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
@@ -207,14 +229,23 @@ class StudyPlans:
             states = repository.topic_states(session, profile_id)
             labs = tuple(sorted(profiles.completed_labs(session, profile_id)))
             lab_after = repository.lab_after(session)
+            pace = self._pace(session, profile)
+            tracks = repository.topic_tracks(session)
+            logged = progress_store.hours_by_topic(session, profile_id)
         targets = self.role_targets(profile)
+        levels = derived_levels(profile.skills, topics, states)
+        if pace.used and pace.topics:
+            topics = [replace(t, hours=round(t.hours * pace.for_track(tracks.get(t.slug, "")), 2))
+                      for t in topics]
+        spent = {slug: hours for slug, hours in logged.items()
+                 if states.get(slug) is TopicStatus.IN_PROGRESS and hours > 0}
         return PlanRequest(
             labs_done=labs, lab_after=lab_after,
             topics=tuple(topics), targets=targets,
-            levels=derived_levels(profile.skills, topics, states), states=states,
+            levels=levels, states=states,
             hours_per_week=profile.hours_per_week, study_days=profile.study_days,
             start=profile.start_date or today, today=today, target_date=profile.target_date,
-            review_share=profile.review_share)
+            review_share=profile.review_share, spent=spent)
 
     def preview_plan(self, profile_id: int, today: date | None = None) -> StudyPlan:
         """A plan made now and not stored (raises PlanError when none can be made)."""

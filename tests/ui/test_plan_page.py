@@ -232,3 +232,19 @@ def test_today_fills_the_deadline_list_with_estimates_when_the_data_has_aged(qtb
     lines = [today.deadlines.item(i).text() for i in range(today.deadlines.count())]
     assert lines == ["NeurIPS 2027 · paper deadline\nexpected early-to-late May 2027 (estimate)"]
     assert today.deadlines.item(0).font().italic()
+
+
+def test_the_plan_says_the_learners_pace_and_can_leave_it_out(qtbot, window):
+    profile = set_up(window)
+    window.show_page("plan")
+    page = window.page("plan")
+    assert "not measured yet" in page.pace_label.text() and page.use_pace.isChecked()
+    started = datetime.now(UTC) - timedelta(days=1)
+    for slug in ("linear-algebra", "probability-statistics", "learning-from-data"):
+        window.lodestar.log_study(profile.id, 600, topic=slug, started=started)
+        window.lodestar.set_topic_state(profile.id, slug, TopicStatus.DONE)
+    page.replan_now()
+    assert "from 3 finished topics (used in the plan)" in page.pace_label.text()
+    page.use_pace.setChecked(False)
+    assert not window.lodestar.profile(profile.id).use_pace
+    assert "not used" in page.pace_label.text()

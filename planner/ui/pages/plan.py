@@ -12,9 +12,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -112,6 +113,11 @@ class StudyPlanPage(QWidget):
         self.progress = QProgressBar(objectName="planProgress", maximum=1000)
         self.progress.setFormat("")
         self.progress_label = QLabel(objectName="planProgressText")
+        self.pace_label = QLabel(objectName="planPace", wordWrap=True)
+        self.use_pace = QCheckBox("Plan with my pace", objectName="usePace")
+        self.use_pace.setToolTip("Scale the remaining lessons' hours by how long your finished "
+                                 "lessons took you, from the study time you logged")
+        self.use_pace.toggled.connect(self._pace_toggled)
         self.banner = Banner()
         self.timeline = PlanTimeline()
         self.timeline.open_item.connect(self._open)
@@ -169,6 +175,10 @@ class StudyPlanPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_label)
+        pace_row = QHBoxLayout()
+        pace_row.addWidget(self.pace_label, 1)
+        pace_row.addWidget(self.use_pace)
+        layout.addLayout(pace_row)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
 
@@ -215,6 +225,10 @@ class StudyPlanPage(QWidget):
         progress = self.lodestar.plan_progress(self.profile.id, plan)
         self.progress.setValue(round(progress.fraction * 1000))
         self.progress_label.setText(progress_text(progress))
+        pace = self.lodestar.pace(self.profile.id)
+        self.pace_label.setText(pace.sentence())
+        with QSignalBlocker(self.use_pace):
+            self.use_pace.setChecked(pace.used)
         if not plan.weeks:
             self.banner.say("You already meet every skill target of your role. Raise a target by "
                             "choosing another role, or keep reviewing.", "info")
@@ -271,6 +285,11 @@ class StudyPlanPage(QWidget):
             self.why.setText("")
 
     # --- changing -----------------------------------------------------------------------------
+
+    def _pace_toggled(self, on: bool) -> None:
+        """Plan with or without the learner's pace from now on, and re-plan at once."""
+        self.profile = self.lodestar.save_profile(replace(self.profile, use_pace=on))
+        self.replan_now("planned with your pace" if on else "planned with the lessons' estimates")
 
     def replan_now(self, reason: str = "re-planned by hand") -> PlanUpdate | None:
         """Re-plan from today, show the new plan and what moved."""
