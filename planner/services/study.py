@@ -222,16 +222,29 @@ class StudyPlans:
         """Everything a plan for the profile is made from, as of `today`: the lessons' hours
         times the learner's pace (when the profile uses it), and for a topic in progress the
         hours already logged on it."""
-        today = today or date.today()
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
+        return self._request(profile, today or date.today())
+
+    def draft_plan(self, draft: Profile, today: date | None = None) -> StudyPlan:
+        """The plan `draft` would get, before it is saved (the wizard shows its finish date and,
+        with a target date, the hours a week it needs). Raises PlanError as `check_profile` does,
+        or when no plan can be made."""
+        today = today or date.today()
+        self.check_profile(draft, today)
+        return make_plan(self._request(draft, today))
+
+    def _request(self, profile: Profile, today: date) -> PlanRequest:
+        """The plan request for `profile` (saved, or a draft with id 0: nothing done yet)."""
+        profile_id = profile.id
+        with self._session() as session:
             topics = repository.plan_topics(session)
-            states = repository.topic_states(session, profile_id)
-            labs = tuple(sorted(profiles.completed_labs(session, profile_id)))
+            states = repository.topic_states(session, profile_id) if profile_id else {}
+            labs = tuple(sorted(profiles.completed_labs(session, profile_id))) if profile_id else ()
             lab_after = repository.lab_after(session)
-            pace = self._pace(session, profile)
+            pace = self._pace(session, profile) if profile_id else Pace(used=profile.use_pace)
             tracks = repository.topic_tracks(session)
-            logged = progress_store.hours_by_topic(session, profile_id)
+            logged = progress_store.hours_by_topic(session, profile_id) if profile_id else {}
         targets = self.role_targets(profile)
         levels = derived_levels(profile.skills, topics, states)
         if pace.used and pace.topics:

@@ -88,3 +88,18 @@ def test_a_skill_is_reached_by_the_lesson_that_adds_the_fewest_hours(synced):
     plan = beginner_plan(synced, "product-manager", RoleLevel.ENTRY)
     assert "learning-from-data" in plan.topics and "perceptron-mlp" not in plan.topics
     assert plan.reasons["learning-from-data"].startswith("Raises")
+
+
+def test_a_draft_profile_gets_its_plan_before_it_is_saved(synced):
+    from planner.core.models import Profile
+    from tests.conftest import clock_start
+
+    draft = Profile(0, "Grace", clock_start(), target_role="product-manager", hours_per_week=4,
+                    start_date=MONDAY, target_date=date(2027, 1, 4))
+    plan = synced.draft_plan(draft, MONDAY)
+    assert plan.topics and plan.shortfall is not None
+    assert plan.shortfall.hours_per_week_needed > 4
+    assert [p.name for p in synced.profiles()] == []  # nothing saved
+    with pytest.raises(PlanError) as raised:
+        synced.draft_plan(replace(draft, target_role=None), MONDAY)
+    assert raised.value.field == "target_role"

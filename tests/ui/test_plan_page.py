@@ -48,6 +48,49 @@ def test_wizard_refuses_zero_hours_beside_the_field_then_saves(qtbot, window):
         "Grace", "engineer", 6, {"python": 3})
 
 
+def test_the_role_step_refuses_an_empty_role_there_and_a_fix_clears_it(qtbot, window):
+    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
+    wizard = ProfileWizard(window.lodestar, blank, window)
+    qtbot.addWidget(wizard)
+    form = wizard.form
+    form.name.setText("Grace")
+    wizard.show()
+    wizard.next()
+    assert wizard.currentId() == 0  # not on to the skills with no role
+    assert form.errors["target_role"].isVisible()
+    assert "role" in form.errors["target_role"].text()
+    form.role.setCurrentIndex(form.role.findData("product-manager"))
+    assert not form.errors["target_role"].isVisible()  # corrected: the message goes at once
+    wizard.next()
+    assert wizard.currentId() == 1
+
+
+def test_the_time_step_shows_the_finish_date_and_the_hours_a_target_date_needs(qtbot, window):
+    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
+    wizard = ProfileWizard(window.lodestar, blank, window)
+    qtbot.addWidget(wizard)
+    form = wizard.form
+    form.name.setText("Grace")
+    form.role.setCurrentIndex(form.role.findData("product-manager"))
+    form.hours.setValue(4)
+    form.update_feasibility()  # what the typing pause would do
+    text = form.feasibility.text()
+    assert "At 4 h a week you would finish on" in text and "lessons" in text
+    later = form.feasibility.text()
+    form.hours.setValue(8)
+    form.update_feasibility()
+    assert form.feasibility.text() != later  # more hours, an earlier finish
+    form.has_target.setChecked(True)
+    form.target.setDate(date.today() + timedelta(days=21))
+    form.update_feasibility()
+    assert "To finish by" in form.feasibility.text() and "h a week" in form.feasibility.text()
+    form.target.setDate(date.today() + timedelta(days=700))
+    form.update_feasibility()
+    assert "before your target date" in form.feasibility.text()
+    with qtbot.waitSignal(form._feasible_timer.timeout, timeout=2000):
+        form.hours.setValue(9)  # typing starts the timer; it fires once typing pauses
+
+
 def test_a_target_date_in_the_past_is_named_on_the_time_tab(qtbot, window):
     profile = set_up(window)
     dialog = ProfileDialog(window.lodestar, profile, window)

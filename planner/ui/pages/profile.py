@@ -7,10 +7,12 @@ holding it comes forward. Nothing is saved until every field is right.
 
 from __future__ import annotations
 
+import html
+import math
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -69,6 +71,8 @@ class ProfileForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.sections = [self._about(), self._skills_section(), self._time()]
         self._fill(profile)
+        self._watch()
+        self.update_feasibility()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -181,7 +185,61 @@ class ProfileForm(QWidget):
         self.day_end.setToolTip("When your study day ends: study after midnight but before this "
                                 "time counts for the day before (streaks, cards due today)")
         self._row(form, "Day &ends at", "day_boundary", self.day_end)
+        self.feasibility = QLabel(wordWrap=True, objectName="feasibility")
+        self.feasibility.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow("", self.feasibility)
         return page
+
+    def _watch(self) -> None:
+        """A corrected field clears its message at once; the finish date follows every change
+        (after a pause in typing, so a plan is not made per keystroke)."""
+        self._feasible_timer = QTimer(self, singleShot=True, interval=250)
+        self._feasible_timer.timeout.connect(self.update_feasibility)
+        changes = {
+            "name": self.name.textChanged, "target_role": self.role.currentIndexChanged,
+            "role_level": self.level.currentIndexChanged,
+            "secondary_role": self.second.currentIndexChanged,
+            "hours_per_week": self.hours.valueChanged, "start_date": self.start.dateChanged,
+            "target_date": self.target.dateChanged, "review_share": self.review.valueChanged,
+            "day_boundary": self.day_end.timeChanged}
+        for field, signal in changes.items():
+            signal.connect(lambda *_, f=field: self._changed(f))
+        self.has_target.toggled.connect(lambda *_: self._changed("target_date"))
+        for box in self.days:
+            box.toggled.connect(lambda *_: self._changed("study_days"))
+        for slider in self.sliders.values():
+            slider.valueChanged.connect(lambda *_: self._changed("skills"))
+
+    def _changed(self, field: str) -> None:
+        self.errors[field].hide()
+        self._feasible_timer.start()
+
+    def update_feasibility(self) -> None:
+        """The finish date at the hours typed, and with a target date the hours a week it needs."""
+        draft = self.draft()
+        if not draft.target_role:
+            self.feasibility.setText("")
+            return
+        try:
+            plan = self.lodestar.draft_plan(draft)
+        except PlanError as exc:
+            self.feasibility.setText(f"<i>No plan yet: {html.escape(str(exc))}</i>")
+            return
+        if not plan.weeks:
+            self.feasibility.setText("You already meet every target of this role at this level.")
+            return
+        lessons = len(plan.topics)
+        text = (f"At {draft.hours_per_week:g} h a week you would finish on "
+                f"<b>{plan.finish:%a %d %b %Y}</b> ({lessons} lesson{'s' if lessons != 1 else ''}, "
+                f"{plan.study_hours:.0f} h of study).")
+        short = plan.shortfall
+        if draft.target_date is not None and short is not None:
+            need = ("more than any week can hold" if math.isinf(short.hours_per_week_needed)
+                    else f"about <b>{short.hours_per_week_needed:g} h a week</b>")
+            text += f" To finish by {draft.target_date:%d %b %Y} you need {need}."
+        elif draft.target_date is not None:
+            text += f" That is before your target date, {draft.target_date:%d %b %Y}."
+        self.feasibility.setText(text)
 
     # --- values -----------------------------------------------------------------------------
 
@@ -240,15 +298,19 @@ class ProfileForm(QWidget):
             self._skill_grid.removeWidget(widget)
             self._skill_grid.addWidget(widget, r, c, 1, span)
 
-    def check(self) -> Profile | None:
-        """The draft if it can make a plan; otherwise show why beside the field and return None."""
+    def check(self, up_to: int | None = None) -> Profile | None:
+        """The draft if it can make a plan; otherwise show why beside the field and return None.
+        With `up_to`, only problems in the sections up to that one count (a wizard step)."""
         for label in self.errors.values():
             label.hide()
         draft = self.draft()
         try:
             self.lodestar.check_profile(draft)
         except PlanError as exc:
-            self.show_error(exc.field or "name", str(exc))
+            field = exc.field or "name"
+            if up_to is not None and FIELD_SECTION.get(field, 0) > up_to:
+                return draft
+            self.show_error(field, str(exc))
             return None
         return draft
 
@@ -261,12 +323,17 @@ class ProfileForm(QWidget):
 
 
 class _Step(QWizardPage):
-    def __init__(self, title: str, subtitle: str, body: QWidget):
+    def __init__(self, title: str, subtitle: str, body: QWidget, form: ProfileForm, section: int):
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
+        self.form, self.section = form, section
         layout = QVBoxLayout(self)
         layout.addWidget(body)
+
+    def validatePage(self) -> bool:
+        """Refuse to go on while a field of this step (or an earlier one) cannot make a plan."""
+        return self.form.check(up_to=self.section) is not None
 
 
 class ProfileWizard(QWizard):
@@ -285,8 +352,9 @@ class ProfileWizard(QWizard):
         subtitles = ("Your name and the role you are working toward.",
                      "Where you are now; the plan starts from here.",
                      "How much time you have; the plan fits into it.")
-        for title, subtitle, body in zip(SECTIONS, subtitles, self.form.sections, strict=True):
-            self.addPage(_Step(title, subtitle, body))
+        for n, (title, subtitle, body) in enumerate(
+                zip(SECTIONS, subtitles, self.form.sections, strict=True)):
+            self.addPage(_Step(title, subtitle, body, self.form, n))
 
     def accept(self) -> None:
         draft = self.form.check()
