@@ -10,7 +10,7 @@ from pathlib import Path
 
 from planner.core.errors import LodestarError, PlanError
 from planner.core.models import WEEKDAYS, Profile, RoleLevel, StudyPlan
-from planner.core.text import plural
+from planner.core.text import hours, plural
 from planner.services import Lodestar
 
 
@@ -190,11 +190,11 @@ def _print_plan(profile: Profile, plan: StudyPlan) -> None:
     if not plan.weeks:
         print(f"{profile.name} already meets every target of the role: nothing to plan.")
         return
-    print(f"Study plan for {profile.name}: {plural(len(plan.topics), 'topic')}, {plan.study_hours:g} h, "
+    print(f"Study plan for {profile.name}: {plural(len(plan.topics), 'topic')}, {hours(plan.study_hours)} h, "
           f"finishing {plan.finish:%a %d %b %Y}.")
     if plan.shortfall:
         s = plan.shortfall
-        print(f"! The target date {plan.target_date} cannot be met: {s.missing_hours:g} h are "
+        print(f"! The target date {plan.target_date} cannot be met: {hours(s.missing_hours)} h are "
               f"missing. {s.hours_per_week_needed:g} h a week would meet it"
               + (f", or dropping {len(s.droppable)} optional topic(s): {', '.join(s.droppable)}."
                  if s.droppable else "."))
@@ -202,4 +202,4 @@ def _print_plan(profile: Profile, plan: StudyPlan) -> None:
         print(f"\nWeek {week.index + 1} · {week.start:%d %b} – {week.end:%d %b %Y}"
               f"  ({week.study_hours:g} of {week.capacity:g} h)")
         for item in week.items:
-            print(f"  {item.kind.label:7} {item.label}  {item.hours:g} h")
+            print(f"  {item.kind.label:7} {item.label}  {hours(item.hours)} h")

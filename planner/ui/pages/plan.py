@@ -35,9 +35,11 @@ from planner.core.models import (
     PlanChange,
     PlanUpdate,
     Profile,
+    RoleLevel,
     StudyPlan,
     TopicStatus,
 )
+from planner.core.text import hours
 from planner.services import Lodestar
 from planner.services.study import MAX_HOURS_PER_WEEK
 from planner.ui.widgets.skill_gap import LEGEND, SkillGapChart
@@ -196,7 +198,9 @@ class StudyPlanPage(QWidget):
         roles = {r.slug: r.name for r in self.lodestar.roles()}
         role = roles.get(p.target_role or "", "")
         second = f" + {roles.get(p.secondary_role, '')}" if p.secondary_role else ""
-        self.heading.setText(f"{p.name} · {role}{second}" if role else f"{p.name} · no target role yet")
+        level = f" ({RoleLevel(p.role_level).label.lower()})" if role else ""
+        self.heading.setText(f"{p.name} · {role}{level}{second}" if role
+                             else f"{p.name} · no target role yet")
         if not p.target_role:
             self._no_plan("Set up your profile — target role, skills and weekly hours — to get "
                           "a dated study plan.", "Set up profile…")
@@ -257,8 +261,8 @@ class StudyPlanPage(QWidget):
     def _shortfall(self, plan: StudyPlan) -> None:
         s = plan.shortfall
         text = (f"The target date {plan.target_date:%d %b %Y} cannot be met: the plan needs "
-                f"{s.needed_hours:g} h but {s.available_hours:g} h fit before it "
-                f"({s.missing_hours:g} h missing). ")
+                f"{hours(s.needed_hours)} h but {hours(s.available_hours)} h fit before it "
+                f"({hours(s.missing_hours)} h missing). ")
         actions = []
         if math.isfinite(s.hours_per_week_needed):
             text += f"{s.hours_per_week_needed:g} h a week would meet it"
@@ -320,13 +324,13 @@ class StudyPlanPage(QWidget):
     def _raise_hours(self) -> None:
         if self.plan is None or self.plan.shortfall is None:
             return
-        hours = self.plan.shortfall.hours_per_week_needed
+        needed = self.plan.shortfall.hours_per_week_needed
         try:
-            self.profile = self.lodestar.save_profile(replace(self.profile, hours_per_week=hours))
+            self.profile = self.lodestar.save_profile(replace(self.profile, hours_per_week=needed))
         except PlanError as exc:
             self.banner.say(f"The hours were not changed: {exc}", "warn")
             return
-        self.replan_now(f"hours per week raised to {hours:g}")
+        self.replan_now(f"hours per week raised to {needed:g}")
 
     def _drop_optional(self) -> None:
         if self.plan is None or self.plan.shortfall is None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import PlanError
 from planner.core.models import PlanItem, PlanItemKind, Profile, StudyPlan, TopicStatus
-from planner.core.text import plural
+from planner.core.text import hours, plural
 from planner.services import Lodestar
 from planner.ui.widgets.deadlines import countdown
 from planner.ui.widgets.timeline import item_text, progress_text
@@ -154,11 +154,11 @@ class TodayPage(QWidget):
         self.week.setVisible(bool(items))
         self.week_label.setVisible(bool(items))
         for item in items:
-            entry = QListWidgetItem(f"{item_text(item)}  ·  {item.hours:g} h", self.week)
+            entry = QListWidgetItem(f"{item_text(item)}  ·  {hours(item.hours)} h", self.week)
             entry.setData(TARGET_ROLE, item)
         self._next = items[0] if items else None
         if self._next is not None:
-            self.next_label.setText(f"<b>{item_text(self._next)}</b> · {self._next.hours:g} h")
+            self.next_label.setText(f"<b>{item_text(self._next)}</b> · {hours(self._next.hours)} h")
         elif plan.weeks:
             first = plan.weeks[0] if not week else None
             self.next_label.setText(

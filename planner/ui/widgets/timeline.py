@@ -21,6 +21,7 @@ from planner.core.models import (
     StudyPlan,
     TopicStatus,
 )
+from planner.core.text import hours
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("topic" | "lab", slug) or None
 REVIEW_TEXT = "Review · self-check cards of topics studied"
@@ -43,7 +44,8 @@ def item_text(item: PlanItem) -> str:
 
 
 def progress_text(progress: PlanProgress) -> str:
-    text = f"{progress.fraction:.0%} · {progress.done_hours:g} h done, {progress.remaining_hours:g} h to go"
+    text = (f"{progress.fraction:.0%} · {hours(progress.done_hours)} h done, "
+            f"{hours(progress.remaining_hours)} h to go")
     if progress.finish:
         text += f" · finishes {progress.finish:%a %d %b %Y}"
     if progress.target_date:
@@ -88,7 +90,7 @@ class PlanTimeline(QTreeWidget):
         planned_done = sum(i.hours for i in week.planned
                            if i.kind is PlanItemKind.LESSON and i.topic in done)
         row = QTreeWidgetItem(self, [week_title(week.index, week.start, today),
-                                     f"{planned_done:g} / {week.planned_hours:g} h",
+                                     f"{hours(planned_done)} / {hours(week.planned_hours)} h",
                                      f"{len(done)} done"])
         row.setToolTip(1, "hours of planned lessons done / hours planned that week")
         for column in range(3):
@@ -106,7 +108,7 @@ class PlanTimeline(QTreeWidget):
     def _plan_week(self, week: PlanWeek, states: dict[str, TopicStatus], today: date,
                    target: date | None) -> None:
         row = QTreeWidgetItem(self, [week_title(week.index, week.start, today),
-                                     f"{week.study_hours:g} / {week.capacity:g} h", ""])
+                                     f"{hours(week.study_hours)} / {hours(week.capacity)} h", ""])
         row.setToolTip(1, "hours planned / hours available (reviews not counted)")
         if target is not None and week.start <= target <= week.end:
             row.setText(2, "◎ target date")
@@ -126,7 +128,7 @@ class PlanTimeline(QTreeWidget):
 
     @staticmethod
     def _item_row(parent: QTreeWidgetItem, item: PlanItem, status: str) -> QTreeWidgetItem:
-        child = QTreeWidgetItem(parent, [item_text(item), f"{item.hours:g} h", status])
+        child = QTreeWidgetItem(parent, [item_text(item), f"{hours(item.hours)} h", status])
         if item.kind is PlanItemKind.LESSON:
             child.setData(0, TARGET_ROLE, ("topic", item.topic))
         elif item.kind is PlanItemKind.LAB:
