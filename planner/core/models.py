@@ -293,6 +293,7 @@ class Profile:
     day_boundary: str = "04:00"  # local time at which the learner's day ends (streaks, reviews)
     desired_retention: float = 0.9  # how likely a card should still be remembered when due
     role_level: RoleLevel = RoleLevel.ENTRY  # how far into the target role the plan aims
+    new_cards_per_day: int = 20  # cards never answered that reviews introduce in one study day
 
 
 # --- study plans -------------------------------------------------------------------------------

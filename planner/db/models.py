@@ -240,6 +240,7 @@ class ProfileRow(Base):
     day_boundary: Mapped[str] = mapped_column(String(5), default="04:00", server_default="04:00")
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
     role_level: Mapped[str] = mapped_column(String(10), default="entry", server_default="entry")
+    new_cards_per_day: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     skills: Mapped[list[SkillAssessmentRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SkillAssessmentRow.skill_slug")
 

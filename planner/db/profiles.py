@@ -16,6 +16,7 @@ from planner.db.values import (
     DAY_BOUNDARY,
     MOST_HOURS_PER_WEEK,
     MOST_REVIEW_SHARE,
+    NEW_CARDS_PER_DAY,
     RETENTION,
     SKILL_LEVELS,
     matching,
@@ -43,7 +44,9 @@ def _profile(row: ProfileRow) -> Profile:
         day_boundary=matching(DAY_BOUNDARY, row.day_boundary, "04:00", f"{where}, day boundary"),
         desired_retention=within(row.desired_retention, RETENTION[0] + 1e-9, RETENTION[1], 0.9,
                                  f"{where}, desired retention"),
-        role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"))
+        role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"),
+        new_cards_per_day=int(within(row.new_cards_per_day, *NEW_CARDS_PER_DAY, 20,
+                                     f"{where}, new cards per day")))
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -93,6 +96,7 @@ def save_profile(session: Session, draft: Profile) -> Profile:
     row.study_days = ",".join(str(d) for d in sorted(set(draft.study_days)))
     row.day_boundary, row.desired_retention = draft.day_boundary, draft.desired_retention
     row.role_level = RoleLevel(draft.role_level).value
+    row.new_cards_per_day = draft.new_cards_per_day
     row.skills = [SkillAssessmentRow(skill_slug=slug, level=level)
                   for slug, level in sorted(draft.skills.items()) if level]
     try:

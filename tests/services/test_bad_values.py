@@ -25,6 +25,8 @@ ATTACKS = [
     "UPDATE profiles SET hours_per_week = -5, review_share = 7, desired_retention = 3",
     "UPDATE profiles SET study_days = 'x', day_boundary = '99:99'",
     "UPDATE profiles SET role_level = 'principal'",
+    "UPDATE profiles SET new_cards_per_day = -3",
+    "UPDATE profiles SET new_cards_per_day = 'many'",
     "UPDATE skill_assessments SET level = 42",
     "UPDATE lab_runs SET status = 'exploded', summary = '[1]', config = '\"x\"'",
     "UPDATE review_logs SET grade = 9",
