@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 from PySide6.QtWidgets import QMessageBox
@@ -87,3 +88,22 @@ def test_a_state_set_in_the_curriculum_or_on_today_reaches_the_other_pages(qtbot
     assert mark_in_tree(curriculum, "linear-algebra") == STATUS_MARK[TopicStatus.DONE]
     assert curriculum.status.currentData() == TopicStatus.DONE.value
     assert refreshed == ["progress", "progress"]
+
+
+def test_a_lesson_finished_in_the_curriculum_leaves_the_study_plan_and_today(qtbot, window):
+    from tests.ui.test_plan_page import set_up
+
+    set_up(window)
+    today = window.page("today")
+    plan = window.page("plan")
+    first = today._next
+    assert first is not None and first.topic
+    curriculum = window.page("curriculum")
+    curriculum.show_topic(first.topic)
+    index = curriculum.status.findData(TopicStatus.DONE.value)
+    curriculum.status.setCurrentIndex(index)
+    with qtbot.waitSignal(plan.plan_changed):
+        curriculum.status.activated.emit(index)
+    assert today._next != first
+    assert first.topic not in [item.topic for week in plan.plan.weeks for item in week.items
+                               if week.end >= date.today()]
