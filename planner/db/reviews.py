@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, exists, func, or_, select
+from sqlalchemy import Integer, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
@@ -54,11 +54,11 @@ def set_new_cards_per_day(session: Session, profile_id: int, value: int) -> None
     row.new_cards_per_day = value
 
 
-def _answered():
-    """Whether a card has ever been answered: a card never answered is a new card."""
-    return exists().where(ReviewLogRow.profile_id == CardRow.profile_id,
-                          ReviewLogRow.topic_slug == CardRow.topic_slug,
-                          ReviewLogRow.card_index == CardRow.card_index)
+def _is_new():
+    """Whether a card was never answered: its schedule holds no last review (FSRS sets one at the
+    first answer; undoing that answer takes it away again). Read from the card's own row, so the
+    queue does not look through the review history card by card."""
+    return CardRow.state["last_review"].as_string().is_(None)
 
 
 def new_card_counts(session: Session, profile_id: int, deck: dict[str, int], before: datetime,
@@ -69,12 +69,19 @@ def new_card_counts(session: Session, profile_id: int, deck: dict[str, int], bef
     if deck:
         new_due = session.scalar(
             select(func.count()).where(CardRow.profile_id == profile_id, CardRow.due_at < before,
-                                       _in_deck(deck), ~_answered()))
-    first = (select(func.min(ReviewLogRow.reviewed_at).label("first"))
-             .where(ReviewLogRow.profile_id == profile_id)
-             .group_by(ReviewLogRow.topic_slug, ReviewLogRow.card_index).subquery())
-    introduced = session.scalar(select(func.count()).select_from(first).where(first.c.first >= since))
-    return new_due, introduced
+                                       _in_deck(deck), _is_new()))
+    # The cards answered since `since` (few, through the index on profile and time), then which
+    # of them had no answer before it.
+    today = session.execute(
+        select(ReviewLogRow.topic_slug, ReviewLogRow.card_index).distinct()
+        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at >= since)).all()
+    if not today:
+        return new_due, 0
+    before_today = session.execute(
+        select(ReviewLogRow.topic_slug, ReviewLogRow.card_index).distinct()
+        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at < since,
+               ReviewLogRow.topic_slug.in_(sorted({topic for topic, _ in today})))).all()
+    return new_due, len(set(map(tuple, today)) - set(map(tuple, before_today)))
 
 
 def deck_topics(session: Session, profile_id: int) -> dict[str, int]:
@@ -155,8 +162,8 @@ def due_cards(session: Session, profile_id: int, deck: dict[str, int], before: d
     if new_limit is None:
         rows = session.execute(query.limit(limit)).all()
     else:
-        seen = session.execute(query.where(_answered()).limit(limit)).all()
-        new = session.execute(query.where(~_answered()).limit(min(limit, new_limit))).all() \
+        seen = session.execute(query.where(~_is_new()).limit(limit)).all()
+        new = session.execute(query.where(_is_new()).limit(min(limit, new_limit))).all() \
             if new_limit > 0 else []
         rows = sorted(seen + new, key=lambda row: (row[3], row[0], row[1]))[:limit]
     texts = _topic_texts(session, {row[0] for row in rows})
