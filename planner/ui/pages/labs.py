@@ -74,6 +74,7 @@ class LabsPage(QWidget):
         # followed by a slow timer instead of blocking this thread until they go.
         self._exiting: list[LabRunner] = []
         self.start_offer: QMessageBox | None = None  # "Mark N lessons as in progress?" while open
+        self._declined: set[tuple[int, str]] = set()  # (profile, lab) offers answered No: not again
         self._reaper = QTimer(self, interval=250)
         self._reaper.timeout.connect(self._reap)
         self._build()
@@ -433,6 +434,8 @@ class LabsPage(QWidget):
     def offer_lessons(self, lab: str) -> QMessageBox | None:
         """Ask, without blocking the window, whether the not-started lessons that link `lab` are now
         in progress; they change only on Yes (starting one puts its cards in the review deck)."""
+        if (self.profile_id, lab) in self._declined:
+            return None
         lessons = self.lodestar.lessons_to_start_after_lab(self.profile_id, lab)
         if not lessons:
             return None
@@ -448,16 +451,17 @@ class LabsPage(QWidget):
         box.setObjectName("startLessonsOffer")
         box.setWindowModality(Qt.WindowModality.NonModal)
         slugs = [slug for slug, _title in lessons]
-        box.finished.connect(lambda _result: self._offer_answered(box, slugs))
+        box.finished.connect(lambda _result: self._offer_answered(box, lab, slugs))
         self.start_offer = box
         box.show()
         return box
 
-    def _offer_answered(self, box: QMessageBox, slugs: list[str]) -> None:
+    def _offer_answered(self, box: QMessageBox, lab: str, slugs: list[str]) -> None:
         if self.start_offer is box:
             self.start_offer = None
         box.deleteLater()
         if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
+            self._declined.add((self.profile_id, lab))  # asked once; the Curriculum still can
             return
         try:
             self.lodestar.start_lessons(self.profile_id, slugs)
