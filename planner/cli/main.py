@@ -19,6 +19,7 @@
     python -m planner lab list [NAME]          the PyTorch labs and their settings
     python -m planner lab run NAME [--epochs N] [--device cpu] [--set lr=0.01] [--json]
     python -m planner lab export NAME FILE     the lab as a standalone PyTorch script
+    python -m planner log TOPIC --minutes N [--profile NAME] [--date YYYY-MM-DD] [--note TEXT]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from planner.cli import labs, plans, transfer
+from planner.cli import labs, log, plans, transfer
 from planner.core.errors import ContentError, LodestarError, NotADatabaseError
 from planner.core.models import RoleLevel
 from planner.services import Location, Lodestar, resolve, resources_dir
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     plans.add_parsers(sub)
     transfer.add_parsers(sub)
     labs.add_parser(sub)
+    log.add_parser(sub)
     return parser
 
 
@@ -155,6 +157,8 @@ def _run(lodestar: Lodestar, args: argparse.Namespace) -> int:
         return plans.main(lodestar, args)
     elif args.command in ("import", "export"):
         return transfer.main(lodestar, args)
+    elif args.command == "log":
+        return log.main(lodestar, args)
     return 0
 
 

@@ -61,6 +61,8 @@ def _profile_options(parser: argparse.ArgumentParser, creating: bool) -> None:
     parser.add_argument("--no-target", action="store_true", help="remove the target date")
     parser.add_argument("--review-share", type=float, help="share of each week kept for reviews "
                         "(default 0.15)")
+    parser.add_argument("--new-cards", type=int, metavar="N", help="cards never answered that "
+                        "reviews introduce a day, 0 to 9999 (default 20)")
     parser.add_argument("--skill", type=_level, action="append", default=[], metavar="SKILL=LEVEL",
                         help="self-assessed level 0–5 of a skill (repeatable; see `profile skills`)")
     if not creating:
@@ -116,6 +118,7 @@ def _draft(base: Profile, args: argparse.Namespace) -> Profile:
                          ("use_pace", {"on": True, "off": False}.get(args.pace or "")),
                          ("study_days", args.days), ("start_date", args.start),
                          ("target_date", args.target), ("review_share", args.review_share),
+                         ("new_cards_per_day", args.new_cards),
                          ("name", getattr(args, "rename", None))):
         if value is not None:
             changes[field] = value
@@ -137,7 +140,8 @@ def _show(lodestar: Lodestar, profile: Profile) -> int:
     days = ", ".join(WEEKDAYS[d] for d in profile.study_days)
     print(f"  {profile.hours_per_week:g} h a week on {days}; from {profile.start_date}"
           + (f" to {profile.target_date}" if profile.target_date else " (no target date)")
-          + f"; {profile.review_share:.0%} kept for reviews")
+          + f"; {profile.review_share:.0%} kept for reviews, "
+          + f"{plural(profile.new_cards_per_day, 'new card')} a day")
     if not profile.target_role:
         return 0
     names = {s.slug: s.name for s in lodestar.skills()}

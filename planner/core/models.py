@@ -294,6 +294,7 @@ class Profile:
     desired_retention: float = 0.9  # how likely a card should still be remembered when due
     role_level: RoleLevel = RoleLevel.ENTRY  # how far into the target role the plan aims
     use_pace: bool = True  # plan with the learner's own pace, measured from logged study time
+    new_cards_per_day: int = 20  # cards never answered that reviews introduce in one study day
 
 
 # --- study plans -------------------------------------------------------------------------------

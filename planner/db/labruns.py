@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.errors import NotFoundError
-from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus, completes_lab
+from planner.core.models import LabRun, LabRunStatus, MetricPoint, TopicStatus
 from planner.db import repository
 from planner.db.activity import log_activity
 from planner.db.base import raw_rows, utcnow
@@ -70,24 +70,23 @@ def finish_run(session: Session, run_id: int, status: LabRunStatus, *, summary: 
     if row.profile_id is not None and status in (LabRunStatus.FINISHED, LabRunStatus.STOPPED):
         log_activity(session, row.profile_id, row.finished_at, "lab", (seconds or 0) / 60,
                      row.lab_slug)
-        if completes_lab(status, summary):
-            _count_toward_topics(session, row.profile_id, row.lab_slug)
     session.flush()
     pack_curves(session, run_id)
     return _run(row)
 
 
-def _count_toward_topics(session: Session, profile_id: int, lab: str) -> None:
-    """A completed lab counts toward the live topics it teaches: one not started yet is now in
-    progress (so its cards join the review deck and the plan knows it has begun)."""
-    topics = session.scalars(
-        select(TopicRow.slug).join(TopicLabRow, TopicLabRow.topic_id == TopicRow.id)
+def lessons_not_started(session: Session, profile_id: int, lab: str) -> list[tuple[str, str]]:
+    """(slug, title) of the live topics that link `lab` and that the profile has not started, in
+    title order. A run records itself only; the learner chooses whether these begin (starting a
+    lesson puts its cards in the review deck)."""
+    rows = session.execute(
+        select(TopicRow.slug, TopicRow.title).join(TopicLabRow, TopicLabRow.topic_id == TopicRow.id)
         .join(LabRow, LabRow.id == TopicLabRow.lab_id)
-        .where(LabRow.slug == lab, TopicRow.archived.is_(False)))
+        .where(LabRow.slug == lab, TopicRow.archived.is_(False))
+        .order_by(TopicRow.title, TopicRow.slug)).all()
     states = repository.topic_states(session, profile_id)
-    for slug in list(topics):
-        if slug not in states:
-            repository.set_topic_state(session, profile_id, slug, TopicStatus.IN_PROGRESS)
+    return [(slug, title) for slug, title in rows
+            if states.get(slug, TopicStatus.NOT_STARTED) is TopicStatus.NOT_STARTED]
 
 
 def add_metrics(session: Session, run_id: int, points: Iterable[tuple[int, int, str, float]]) -> int:

@@ -241,6 +241,7 @@ class ProfileRow(Base):
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9, server_default="0.9")
     role_level: Mapped[str] = mapped_column(String(10), default="entry", server_default="entry")
     use_pace: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    new_cards_per_day: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     skills: Mapped[list[SkillAssessmentRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SkillAssessmentRow.skill_slug")
 

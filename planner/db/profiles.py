@@ -16,6 +16,7 @@ from planner.db.values import (
     DAY_BOUNDARY,
     MOST_HOURS_PER_WEEK,
     MOST_REVIEW_SHARE,
+    NEW_CARDS_PER_DAY,
     RETENTION,
     SKILL_LEVELS,
     matching,
@@ -44,7 +45,9 @@ def _profile(row: ProfileRow) -> Profile:
         desired_retention=within(row.desired_retention, RETENTION[0] + 1e-9, RETENTION[1], 0.9,
                                  f"{where}, desired retention"),
         role_level=member(RoleLevel, row.role_level, RoleLevel.ENTRY, f"{where}, role level"),
-        use_pace=row.use_pace is not False)
+        use_pace=row.use_pace is not False,
+        new_cards_per_day=int(within(row.new_cards_per_day, *NEW_CARDS_PER_DAY, 20,
+                                     f"{where}, new cards per day")))
 
 
 def profiles(session: Session) -> list[Profile]:
@@ -95,6 +98,7 @@ def save_profile(session: Session, draft: Profile) -> Profile:
     row.day_boundary, row.desired_retention = draft.day_boundary, draft.desired_retention
     row.role_level = RoleLevel(draft.role_level).value
     row.use_pace = bool(draft.use_pace)
+    row.new_cards_per_day = draft.new_cards_per_day
     row.skills = [SkillAssessmentRow(skill_slug=slug, level=level)
                   for slug, level in sorted(draft.skills.items()) if level]
     try:

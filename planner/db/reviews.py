@@ -20,6 +20,7 @@ from planner.core.progress import CardState, ReviewLogEntry
 from planner.core.review import ReviewCard
 from planner.db.activity import log_activity
 from planner.db.models import ActivityRow, CardRow, ProfileRow, ReviewLogRow, TopicRow, TopicStateRow
+from planner.db.values import NEW_CARDS_PER_DAY, within
 
 DECK_STATES = ("in_progress", "done")  # a topic not started yet is unseen material: no cards
 
@@ -38,6 +39,49 @@ def set_desired_retention(session: Session, profile_id: int, value: float) -> No
     if row is None:
         raise NotFoundError(f"No profile with id {profile_id}.")
     row.desired_retention = value
+
+
+def new_cards_per_day(session: Session, profile_id: int) -> int:
+    """How many cards never answered the profile is introduced to in one study day."""
+    value = session.scalar(select(ProfileRow.new_cards_per_day).where(ProfileRow.id == profile_id))
+    return int(within(value, *NEW_CARDS_PER_DAY, 20, f"profile {profile_id}, new cards per day"))
+
+
+def set_new_cards_per_day(session: Session, profile_id: int, value: int) -> None:
+    row = session.get(ProfileRow, profile_id)
+    if row is None:
+        raise NotFoundError(f"No profile with id {profile_id}.")
+    row.new_cards_per_day = value
+
+
+def _is_new():
+    """Whether a card was never answered: its schedule holds no last review (FSRS sets one at the
+    first answer; undoing that answer takes it away again). Read from the card's own row, so the
+    queue does not look through the review history card by card."""
+    return CardRow.state["last_review"].as_string().is_(None)
+
+
+def new_card_counts(session: Session, profile_id: int, deck: dict[str, int], before: datetime,
+                    since: datetime) -> tuple[int, int]:
+    """(new cards of the deck due before `before`, cards first answered at or after `since`):
+    what the daily cap on new cards needs, `since` being the start of the study day."""
+    new_due = 0
+    if deck:
+        new_due = session.scalar(
+            select(func.count()).where(CardRow.profile_id == profile_id, CardRow.due_at < before,
+                                       _in_deck(deck), _is_new()))
+    # The cards answered since `since` (few, through the index on profile and time), then which
+    # of them had no answer before it.
+    today = session.execute(
+        select(ReviewLogRow.topic_slug, ReviewLogRow.card_index).distinct()
+        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at >= since)).all()
+    if not today:
+        return new_due, 0
+    before_today = session.execute(
+        select(ReviewLogRow.topic_slug, ReviewLogRow.card_index).distinct()
+        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at < since,
+               ReviewLogRow.topic_slug.in_(sorted({topic for topic, _ in today})))).all()
+    return new_due, len(set(map(tuple, today)) - set(map(tuple, before_today)))
 
 
 def deck_topics(session: Session, profile_id: int) -> dict[str, int]:
@@ -106,14 +150,22 @@ def deck_counts(session: Session, profile_id: int, deck: dict[str, int], before:
 
 
 def due_cards(session: Session, profile_id: int, deck: dict[str, int], before: datetime,
-              limit: int) -> list[ReviewCard]:
-    """The deck's cards due before `before`, the earliest due first, with their lessons' words."""
+              limit: int, new_limit: int | None = None) -> list[ReviewCard]:
+    """The deck's cards due before `before`, the earliest due first, with their lessons' words;
+    of the new cards (never answered) only the `new_limit` that joined the deck first, when given
+    (a new card is due from the moment its topic's cards joined the deck)."""
     if not deck or limit <= 0:
         return []
-    rows = session.execute(
-        select(CardRow.topic_slug, CardRow.card_index, CardRow.state, CardRow.due_at)
-        .where(CardRow.profile_id == profile_id, CardRow.due_at < before, _in_deck(deck))
-        .order_by(CardRow.due_at, CardRow.topic_slug, CardRow.card_index).limit(limit)).all()
+    query = (select(CardRow.topic_slug, CardRow.card_index, CardRow.state, CardRow.due_at)
+             .where(CardRow.profile_id == profile_id, CardRow.due_at < before, _in_deck(deck))
+             .order_by(CardRow.due_at, CardRow.topic_slug, CardRow.card_index))
+    if new_limit is None:
+        rows = session.execute(query.limit(limit)).all()
+    else:
+        seen = session.execute(query.where(~_is_new()).limit(limit)).all()
+        new = session.execute(query.where(_is_new()).limit(min(limit, new_limit))).all() \
+            if new_limit > 0 else []
+        rows = sorted(seen + new, key=lambda row: (row[3], row[0], row[1]))[:limit]
     texts = _topic_texts(session, {row[0] for row in rows})
     return [_review_card(texts[slug], CardState(slug, index, state, due))
             for slug, index, state, due in rows]

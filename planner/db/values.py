@@ -30,6 +30,7 @@ N = TypeVar("N", int, float)
 MOST_HOURS_PER_WEEK = 100.0
 MOST_REVIEW_SHARE = 0.5
 RETENTION = (0.7, 0.99)  # above the first, at most the second
+NEW_CARDS_PER_DAY = (0, 9999)
 SKILL_LEVELS = (0, 5)
 RATINGS = (1, 5)  # stars; no rating is NULL
 MOST_SESSION_MINUTES = 24 * 60
@@ -152,6 +153,7 @@ RULES: dict[str, dict[str, tuple[Check, ...]]] = {
         "desired_retention": (between(*RETENTION, above=True),),
         "role_level": (one_of(RoleLevel),),
         "use_pace": (a_flag,),
+        "new_cards_per_day": (between(*NEW_CARDS_PER_DAY),),
     },
     "skill_assessments": {"skill_slug": (SLUG_FORM,), "level": (between(*SKILL_LEVELS),)},
     "topic_states": {"status": (one_of(TopicStatus),)},

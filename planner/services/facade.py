@@ -32,11 +32,12 @@ from planner.core.models import (
     Skill,
     SyncReport,
     Topic,
+    TopicStatus,
     TopicSummary,
     Track,
     UpcomingDeadline,
 )
-from planner.db import labruns, migrate, repository, salvage, search
+from planner.db import labruns, migrate, profiles, repository, salvage, search
 from planner.db.engine import (
     check_sqlite_file,
     library_versions,
@@ -336,6 +337,24 @@ class Lodestar(StudyPlans, ProgressTracking, Reviews, ReadingList, Conferences, 
         with self._session() as session:
             return labruns.finish_run(session, run_id, status, summary=summary, error=error,
                                       seconds=seconds)
+
+    def lessons_to_start_after_lab(self, profile_id: int, lab: str) -> list[tuple[str, str]]:
+        """(slug, title) of the lessons that link `lab` and that the profile has not started.
+
+        Finishing a run records the run only; the app offers to mark these in progress (which puts
+        their cards in the review deck) and sets them only if the learner says yes."""
+        with self._session() as session:
+            return labruns.lessons_not_started(session, profile_id, lab)
+
+    def start_lessons(self, profile_id: int, slugs: list[str]) -> None:
+        """Mark the not-started lessons among `slugs` in progress, in one transaction (the
+        lab offer's Yes); lessons already begun, done or skipped keep their state."""
+        with self._session() as session:
+            profiles.profile(session, profile_id)
+            states = repository.topic_states(session, profile_id)
+            for slug in slugs:
+                if states.get(slug, TopicStatus.NOT_STARTED) is TopicStatus.NOT_STARTED:
+                    repository.set_topic_state(session, profile_id, slug, TopicStatus.IN_PROGRESS)
 
     def lab_runs(self, lab: str | None = None, limit: int = 200) -> list[LabRun]:
         """Recorded runs, newest first, of one lab or of all."""

@@ -80,6 +80,16 @@ def local_zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+def session_start(day: date, minutes: float, now: datetime | None = None) -> datetime:
+    """When time logged by hand for `day` started, as the "Log time…" dialog and `python -m
+    planner log` place it: today, it ends now; an earlier day, it starts at noon (inside that
+    study day whatever the day boundary)."""
+    now = now or utcnow()
+    if day >= now.astimezone(local_zone()).date():
+        return now - timedelta(minutes=minutes)
+    return datetime.combine(day, time(12), local_zone()).astimezone(UTC)
+
+
 def parse_boundary(text: str | None) -> time:
     """The wall-clock time a study day starts, from a setting such as "04:00"; a damaged
     setting must not stop anything, so it falls back to the default."""

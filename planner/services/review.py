@@ -21,6 +21,7 @@ from planner.core.errors import LodestarError, NotFoundError
 from planner.core.progress import CardState, ReviewGrade
 from planner.core.review import ReviewCard, ReviewStats
 from planner.db import reviews
+from planner.db.values import NEW_CARDS_PER_DAY
 from planner.progress import new_card, preview_intervals, review, study_day
 from planner.progress.review import HIGHEST_RETENTION, LOWEST_RETENTION
 from planner.services.progress import local_zone, parse_boundary
@@ -58,19 +59,22 @@ class Reviews:
         moment = _moment(now)
         with self._session() as session:
             boundary, _ = reviews.review_settings(session, profile_id)
-            _, _, (_, due, _) = self._sync_deck(session, profile_id, moment,
-                                                _day_end(moment, boundary))
-            return due
+            end = _day_end(moment, boundary)
+            deck, _, (_, due, _) = self._sync_deck(session, profile_id, moment, end)
+            return due - self._new_held_back(session, profile_id, deck, moment, end, boundary)
 
     def review_queue(self, profile_id: int, now: datetime | None = None,
                      limit: int = 200) -> list[ReviewCard]:
-        """The cards due by the end of the learner's study day, the earliest due first."""
+        """The cards due by the end of the learner's study day, the earliest due first. Of the
+        new cards (never answered) it offers only what is left of the profile's daily allowance
+        (`new_cards_per_day`, less those first answered this study day), oldest topics first."""
         moment = _moment(now)
         with self._session() as session:
             boundary, _ = reviews.review_settings(session, profile_id)
             end = _day_end(moment, boundary)
             deck, _, _ = self._sync_deck(session, profile_id, moment, end)
-            return reviews.due_cards(session, profile_id, deck, end, limit)
+            allowance = self._new_allowance(session, profile_id, moment, boundary)
+            return reviews.due_cards(session, profile_id, deck, end, limit, new_limit=allowance)
 
     def grade_card(self, profile_id: int, topic: str, index: int, grade: ReviewGrade,
                    now: datetime | None = None, duration_ms: int | None = None) -> ReviewCard | None:
@@ -126,8 +130,9 @@ class Reviews:
         moment = _moment(now)
         with self._session() as session:
             boundary, _ = reviews.review_settings(session, profile_id)
-            _, _, (total, due, next_due) = self._sync_deck(session, profile_id, moment,
-                                                           _day_end(moment, boundary))
+            end = _day_end(moment, boundary)
+            deck, _, (total, due, next_due) = self._sync_deck(session, profile_id, moment, end)
+            due -= self._new_held_back(session, profile_id, deck, moment, end, boundary)
             today, _ = reviews.answer_counts(session, profile_id, _day_start(moment, boundary))
             month, again = reviews.answer_counts(session, profile_id, moment - RETENTION_WINDOW)
         retention = (month - again) / month if month else None
@@ -145,7 +150,38 @@ class Reviews:
         with self._session() as session:
             reviews.set_desired_retention(session, profile_id, float(value))
 
+    def new_cards_per_day(self, profile_id: int) -> int:
+        """How many new cards (never answered) reviews introduce in one study day."""
+        with self._session() as session:
+            return reviews.new_cards_per_day(session, profile_id)
+
+    def set_new_cards_per_day(self, profile_id: int, value: int) -> None:
+        """Set how many new cards reviews introduce in one study day: a whole number from 0 (none:
+        only cards already answered come back) to 9,999. 20 is the default."""
+        low, high = NEW_CARDS_PER_DAY
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise LodestarError(f"New cards per day must be a whole number from {low} to {high:,}, "
+                                f"not {value!r}.")
+        with self._session() as session:
+            reviews.set_new_cards_per_day(session, profile_id, value)
+
     # --- helpers --------------------------------------------------------------------------------
+
+    def _new_allowance(self, session, profile_id: int, moment: datetime, boundary: str) -> int:
+        """How many more new cards this study day may introduce."""
+        cap = reviews.new_cards_per_day(session, profile_id)
+        _, introduced = reviews.new_card_counts(session, profile_id, {}, moment,
+                                                _day_start(moment, boundary))
+        return max(0, cap - introduced)
+
+    def _new_held_back(self, session, profile_id: int, deck: dict[str, int], moment: datetime,
+                       end: datetime, boundary: str) -> int:
+        """How many of the new cards due before `end` wait for a later day's allowance."""
+        cap = reviews.new_cards_per_day(session, profile_id)
+        new_due, introduced = reviews.new_card_counts(session, profile_id, deck, end,
+                                                      _day_start(moment, boundary))
+        return max(0, new_due - max(0, cap - introduced))
+
 
     def _sync_deck(self, session, profile_id: int, now: datetime, before: datetime
                    ) -> tuple[dict[str, int], int, tuple[int, int, datetime | None]]:

@@ -110,6 +110,10 @@ class StudyPlans:
             raise PlanError(f"Desired retention must be above {LOWEST_RETENTION:g} and at most "
                             f"{HIGHEST_RETENTION:g} (not {draft.desired_retention:g}).",
                             "desired_retention")
+        cards = draft.new_cards_per_day
+        if isinstance(cards, bool) or not isinstance(cards, int) or not 0 <= cards <= 9999:
+            raise PlanError(f"New cards a day is a whole number from 0 to 9,999, not {cards!r}.",
+                            "new_cards_per_day")
         for skill, level in draft.skills.items():
             if skill not in skills:
                 raise PlanError(f"There is no skill {skill!r}.", "skills")

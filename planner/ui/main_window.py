@@ -220,10 +220,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Profile: {profile.name}", 5000)
 
     def mark_topic(self, slug: str, status: TopicStatus) -> None:
-        """Set a topic's state for the current profile and re-plan (from the Today page)."""
+        """Set a topic's state for the current profile (from the Today page) and show it."""
         self.lodestar.set_topic_state(self.profile.id, slug, status)
-        self.replan(f"{slug} marked {status.label.lower()}")
-        self.refresh_page("curriculum")
+        self.topic_states_changed(f"{slug} marked {status.label.lower()}", "today")
+
+    def topic_states_changed(self, reason: str, source: str = "") -> None:
+        """Topic states were set on page `source` (Today, Curriculum, Study plan, Labs): re-plan
+        and show the new states on the other pages built so far, at once.
+
+        The Study plan re-plans itself when it is the source; a re-plan refreshes Today (through
+        the plan page's `plan_changed`, or directly when that page is not built)."""
+        if source != "plan":
+            self.replan(reason)
+        for key in ("curriculum", "progress"):
+            page = self.pages.get(key)
+            if page is not None and key != source:
+                getattr(page, "refresh_states", page.refresh)()
 
     def replan(self, reason: str) -> None:
         """Re-plan from today after progress changed; the Study plan page shows what moved."""
@@ -244,9 +256,14 @@ class MainWindow(QMainWindow):
             page.refresh()
 
 
+    def lessons_started(self, slugs: list[str]) -> None:
+        """The learner accepted the Labs page's offer to start a lab's lessons."""
+        self.statusBar().showMessage(f"{len(slugs)} lessons marked in progress.", 8000)
+        self.topic_states_changed(f"started {len(slugs)} lessons of a lab", "labs")
+
     def lab_completed(self, run: LabRun) -> None:
         """A run completed its lab for the profile (the first to): re-plan without it."""
-        self.statusBar().showMessage(f"Lab {run.lab} completed: it counts toward its topics.", 8000)
+        self.statusBar().showMessage(f"Lab {run.lab} completed.", 8000)
         self.replan(f"lab {run.lab} completed")
 
     def open_lab(self, slug: str) -> LabsPage:

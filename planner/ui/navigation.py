@@ -41,7 +41,8 @@ def plan_page(window: MainWindow) -> QWidget:
     page.open_lab.connect(window.open_lab)
     page.edit_profile.connect(window.profiles.edit)
     page.plan_changed.connect(lambda _update: window.refresh_page("today"))
-    page.topic_marked.connect(lambda _slug, _status: window.refresh_page("curriculum"))
+    page.topic_marked.connect(lambda slug, status: window.topic_states_changed(
+        f"{slug} marked {status.label.lower()}", "plan"))
     return page
 
 
@@ -84,8 +85,8 @@ def readings_page(window: MainWindow) -> QWidget:
 def curriculum_page(window: MainWindow) -> QWidget:
     page = CurriculumPage(window.lodestar, window.profile.id)
     page.open_lab.connect(window.open_lab)
-    page.status_changed.connect(lambda slug, status: window.replan(f"{slug} marked "
-                                                                 f"{status.label.lower()}"))
+    page.status_changed.connect(lambda slug, status: window.topic_states_changed(
+        f"{slug} marked {status.label.lower()}", "curriculum"))
     return page
 
 
@@ -95,6 +96,7 @@ def labs_page(window: MainWindow) -> QWidget:
     page = LabsPage(window.lodestar, window.profile.id)
     page.topic_link.connect(window.open_topic)
     page.lab_completed.connect(window.lab_completed)
+    page.lessons_started.connect(window.lessons_started)
     return page
 
 

@@ -34,6 +34,10 @@ def test_profile_create_show_edit_and_plan(data, tmp_path, capsys):
     assert "Linear algebra" in out and "2 → 5" in out and "senior level" in out
     assert main([*data, "profile", "edit", "ada", "--hours", "10", "--no-target"]) == 0
     assert "10 h a week" in capsys.readouterr().out
+    assert main([*data, "profile", "edit", "ada", "--new-cards", "5"]) == 0
+    assert "5 new cards a day" in capsys.readouterr().out
+    assert main([*data, "profile", "edit", "ada", "--new-cards", "10000"]) == 1
+    assert "New cards a day is a whole number from 0 to 9,999" in capsys.readouterr().err
     assert main([*data, "profile", "list"]) == 0
     assert "Ada" in capsys.readouterr().out
 

@@ -44,13 +44,13 @@ def test_user_rows_survive_upgrade_to_head(alembic_runner, alembic_engine, start
     alembic_runner.migrate_up_to("heads")
     with alembic_engine.connect() as conn:
         profile = conn.execute(sa.text(
-            "SELECT name, hours_per_week, start_date, study_days, review_share, role_level "
-            "FROM profiles")).one()
+            "SELECT name, hours_per_week, start_date, study_days, review_share, role_level, "
+            "new_cards_per_day FROM profiles")).one()
         state = conn.execute(sa.text("SELECT topic_slug, status FROM topic_states")).one()
     # Profiles from before 0004 get weekday study and the default review share; profiles from
     # before 0010 keep the senior targets their plans were made with, later ones start at entry.
     level = "senior" if start < "0010" else "entry"
-    assert tuple(profile) == ("Ada", 7.5, "2026-01-05", "0,1,2,3,4", 0.15, level)
+    assert tuple(profile) == ("Ada", 7.5, "2026-01-05", "0,1,2,3,4", 0.15, level, 20)
     assert tuple(state) == ("linear-algebra", "done")
 
 

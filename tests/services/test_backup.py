@@ -181,7 +181,7 @@ def _broken(path: Path, change) -> Path:
      "topic_states, row 1: profile_id 99 is not in profiles"),
     (lambda d: d["tables"]["profiles"]["rows"].append(d["tables"]["profiles"]["rows"][0]),
      "profiles, row 3: id 1 appears twice"),
-    (lambda d: d["tables"]["profiles"]["rows"][0].pop(), "profiles, row 1: expected 14 values"),
+    (lambda d: d["tables"]["profiles"]["rows"][0].pop(), "profiles, row 1: expected 15 values"),
     (lambda d: d["tables"]["conference_deadlines"]["rows"][0].__setitem__(1, "gone"),
      "conference_deadlines, row 1: edition .*gone is not in conference_editions"),
 ])

@@ -26,6 +26,8 @@ ATTACKS = [
     "UPDATE profiles SET study_days = 'x', day_boundary = '99:99'",
     "UPDATE profiles SET role_level = 'principal'",
     "UPDATE profiles SET use_pace = 7",
+    "UPDATE profiles SET new_cards_per_day = -3",
+    "UPDATE profiles SET new_cards_per_day = 'many'",
     "UPDATE skill_assessments SET level = 42",
     "UPDATE lab_runs SET status = 'exploded', summary = '[1]', config = '\"x\"'",
     "UPDATE review_logs SET grade = 9",

@@ -235,8 +235,8 @@ def test_undo_takes_back_only_the_profiles_own_answer(deck):
 CARDS_PER_TOPIC = 50
 
 
-def big_pack(pack, topics: int) -> None:
-    cards = "".join(f"  - {{q: Question {i}?, a: Answer {i}.}}\n" for i in range(CARDS_PER_TOPIC))
+def big_pack(pack, topics: int, cards_per_topic: int = CARDS_PER_TOPIC) -> None:
+    cards = "".join(f"  - {{q: Question {i}?, a: Answer {i}.}}\n" for i in range(cards_per_topic))
     for n in range(topics):
         path = pack.topic(f"topic-{n:03d}", "basics")
         text = path.read_text(encoding="utf-8")
@@ -248,6 +248,7 @@ def test_due_count_over_five_thousand_cards_matches_the_schedules(lodestar, pack
     big_pack(pack, 100)
     lodestar.sync_content(pack.root)
     ada = lodestar.create_profile("Ada").id
+    lodestar.set_new_cards_per_day(ada, 9_999)  # every card counts, new or not
     for n in range(100):
         lodestar.set_topic_state(ada, f"topic-{n:03d}", TopicStatus.IN_PROGRESS)
     assert lodestar.sync_deck(ada, NOW) == 5_000
@@ -282,3 +283,53 @@ def test_missing_cards_are_found_for_complete_partial_and_new_topics(lodestar):
         session.flush()
         deck = {"a": 3, "b": 4, "c": 2, "d": 3}  # d's lesson gained a card
         assert missing_cards(session, me, deck) == {"b": [1, 3], "c": [0, 1], "d": [2]}
+
+
+def test_new_cards_come_twenty_a_day_oldest_topics_first(lodestar, pack):
+    big_pack(pack, 3, cards_per_topic=15)  # 45 new cards once the three topics are started
+    lodestar.sync_content(pack.root)
+    ada = lodestar.create_profile("Ada").id
+    assert lodestar.new_cards_per_day(ada) == 20
+    for n, hours in ((2, 3), (0, 2), (1, 1)):  # topic-002 joined the deck first, then 000, then 001
+        lodestar.set_topic_state(ada, f"topic-{n:03d}", TopicStatus.IN_PROGRESS)
+        lodestar.sync_deck(ada, NOW - timedelta(hours=hours))
+    assert lodestar.review_stats(ada, NOW).total_cards == 45
+    queue = lodestar.review_queue(ada, NOW)
+    assert len(queue) == 20 == lodestar.due_reviews(ada, NOW) == lodestar.review_stats(ada, NOW).due_today
+    assert [c.topic for c in queue] == ["topic-002"] * 15 + ["topic-000"] * 5
+    for card in queue:
+        lodestar.grade_card(ada, card.topic, card.index, ReviewGrade.GOOD, NOW)
+    seen = {(c.topic, c.index) for c in queue}
+    later = lodestar.review_queue(ada, NOW + timedelta(hours=1))
+    assert [c for c in later if (c.topic, c.index) not in seen] == []  # today's twenty are spent
+    tomorrow = lodestar.review_queue(ada, NOW + timedelta(days=1), limit=500)
+    fresh = [c for c in tomorrow if (c.topic, c.index) not in seen]
+    assert [c.topic for c in fresh] == ["topic-000"] * 10 + ["topic-001"] * 10
+    after = lodestar.review_queue(ada, NOW + timedelta(days=2), limit=500)
+    assert len([c for c in after if (c.topic, c.index) not in seen]) == 20  # never more a day
+
+
+def test_a_day_of_no_new_cards_still_brings_back_the_cards_answered_before(deck):
+    lodestar, ada = deck
+    start(lodestar, ada, "alpha", "beta")
+    first = lodestar.review_queue(ada, NOW)
+    assert len(first) == 6
+    lodestar.grade_card(ada, first[0].topic, first[0].index, ReviewGrade.AGAIN, NOW)
+    lodestar.set_new_cards_per_day(ada, 0)
+    assert lodestar.profile(ada).new_cards_per_day == 0
+    soon = NOW + timedelta(minutes=30)
+    queue = lodestar.review_queue(ada, soon)
+    assert [(c.topic, c.index) for c in queue] == [(first[0].topic, first[0].index)]
+    assert lodestar.due_reviews(ada, soon) == 1 == lodestar.review_stats(ada, soon).due_today
+    assert lodestar.review_stats(ada, soon).total_cards == 6  # the new cards wait in the deck
+    week = NOW + timedelta(days=7)
+    assert [(c.topic, c.index) for c in lodestar.review_queue(ada, week)] \
+        == [(first[0].topic, first[0].index)]
+
+
+@pytest.mark.parametrize("value", [-1, 10_000, 2.5, True, "20"])
+def test_new_cards_per_day_is_a_whole_number_from_0_to_9999(deck, value):
+    lodestar, ada = deck
+    with pytest.raises(LodestarError, match="whole number from 0 to 9,999"):
+        lodestar.set_new_cards_per_day(ada, value)
+    assert lodestar.new_cards_per_day(ada) == 20

@@ -178,9 +178,7 @@ def test_a_lab_run_that_reaches_its_target_completes_the_lab_for_the_plan(synced
     run = synced.start_lab_run(lab, {}, ada.id)
     synced.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"target_reached": True})
     assert lab in synced.labs_done(ada.id)
-    teaches = [t.slug for t in synced.topics() if lab in synced.topic(t.slug).labs]
-    states = synced.topic_states(ada.id)
-    assert teaches and all(states[t] is TopicStatus.IN_PROGRESS for t in teaches)
+    assert synced.topic_states(ada.id) == {}  # the run is recorded; no lesson begins by itself
     again = synced.replan(ada.id, f"lab {lab} completed", TODAY).plan
     assert lab not in [i.lab for w in again.weeks for i in w.items if i.kind is PlanItemKind.LAB]
 
@@ -197,3 +195,24 @@ def test_a_completed_lab_counts_as_hours_done(synced):
     after = synced.plan_progress(ada.id, again)
     assert after.done_hours == pytest.approx(lab_item.hours)  # the lab's planned hours, done
     assert after.remaining_hours == pytest.approx(again.study_hours)
+
+
+def test_a_completed_lab_offers_its_lessons_and_starts_them_only_when_asked(synced):
+    ada = synced.save_profile(draft(), today=TODAY)
+    lab = next(lab.slug for lab in synced.labs()
+               if len([t for t in synced.topics() if lab.slug in synced.topic(t.slug).labs]) >= 2)
+    teaches = sorted(t.slug for t in synced.topics() if lab in synced.topic(t.slug).labs)
+    done = teaches[0]
+    synced.set_topic_state(ada.id, done, TopicStatus.DONE)
+    run = synced.start_lab_run(lab, {}, ada.id)
+    synced.finish_lab_run(run.id, LabRunStatus.FINISHED, summary={"target_reached": True})
+    assert synced.topic_states(ada.id) == {done: TopicStatus.DONE}
+    offered = synced.lessons_to_start_after_lab(ada.id, lab)
+    assert [slug for slug, _title in offered] == sorted(
+        teaches[1:], key=lambda s: (synced.topic(s).title, s))
+    assert all(title == synced.topic(slug).title for slug, title in offered)
+    synced.start_lessons(ada.id, [done] + [slug for slug, _title in offered])
+    states = synced.topic_states(ada.id)
+    assert states[done] is TopicStatus.DONE  # a finished lesson is not reopened
+    assert all(states[slug] is TopicStatus.IN_PROGRESS for slug, _title in offered)
+    assert synced.lessons_to_start_after_lab(ada.id, lab) == []

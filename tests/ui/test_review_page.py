@@ -138,3 +138,18 @@ def test_grade_buttons_take_the_dark_shades_when_the_theme_changes(page, monkeyp
     finally:
         monkeypatch.setenv("LODESTAR_THEME", "light")
         theme.apply(app)
+
+
+def test_new_cards_a_day_sits_beside_retention_and_holds_new_cards_back(qtbot, page, synced):
+    old = due(page)  # answered ten days ago: due again
+    other = next(t.slug for t in synced.topics() if t.slug != TOPIC and synced.topic(t.slug).cards)
+    synced.set_topic_state(page.profile.id, other, TopicStatus.IN_PROGRESS)  # new cards
+    page.refresh()
+    assert page.new_cards.value() == 20
+    assert due(page) == old + len(synced.topic(other).cards)
+    with qtbot.waitSignal(page.reviews_changed) as changed:
+        page.new_cards.setValue(0)
+    assert changed.args == [old]  # reviews of answered cards are unaffected
+    assert synced.profile(page.profile.id).new_cards_per_day == 0
+    assert page.card is not None and page.card.topic == TOPIC
+    assert (page.new_cards.minimum(), page.new_cards.maximum()) == (0, 9999)

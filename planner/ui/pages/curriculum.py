@@ -207,6 +207,20 @@ class CurriculumPage(QWidget):
         else:
             self._show_empty()
 
+    def refresh_states(self) -> None:
+        """Show the profile's topic states again (set on another page), without re-rendering the
+        open lesson."""
+        states = self.lodestar.topic_states(self.profile_id)
+        for item in self._topic_items():
+            status = states.get(item.data(0, SLUG_ROLE), TopicStatus.NOT_STARTED)
+            item.setText(2, STATUS_MARK[status])
+            item.setToolTip(2, status.label)
+        if self.current is not None:
+            status = states.get(self.current.slug, TopicStatus.NOT_STARTED)
+            self.status.setCurrentIndex(self.status.findData(status.value))
+        if self.views.currentIndex() == 1:
+            self._draw_graph()
+
     def _show_selected_once(self, renders: int) -> None:
         """The render `refresh` deferred, unless the selected lesson was rendered since it
         (`show_topic` right after the page was built rendered it already)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -50,6 +51,7 @@ STARTING_COLLECTION_MS = 100  # after Start, once "Starting…" is on screen
 class LabsPage(QWidget):
     lab_completed = Signal(object)  # the LabRun that completed its lab for the profile, first
     topic_link = Signal(str)  # a topic the learner clicked in the header
+    lessons_started = Signal(list)  # slugs the learner chose to start after a run (the offer's Yes)
 
     def __init__(self, lodestar: Lodestar, profile_id: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,6 +73,8 @@ class LabsPage(QWidget):
         # Ended runs whose workers are still exiting (PyTorch takes a second or more to unload):
         # followed by a slow timer instead of blocking this thread until they go.
         self._exiting: list[LabRunner] = []
+        self.start_offer: QMessageBox | None = None  # "Mark N lessons as in progress?" while open
+        self._declined: set[tuple[int, str]] = set()  # (profile, lab) offers answered No: not again
         self._reaper = QTimer(self, interval=250)
         self._reaper.timeout.connect(self._reap)
         self._build()
@@ -424,6 +428,47 @@ class LabsPage(QWidget):
         run = self.recorder.run
         if run.completes_lab and (before is None or before.done_at is None):
             self.lab_completed.emit(run)  # a lab done before changes nothing in the plan
+        if run.completes_lab:
+            self.offer_lessons(run.lab)
+
+    def offer_lessons(self, lab: str) -> QMessageBox | None:
+        """Ask, without blocking the window, whether the not-started lessons that link `lab` are now
+        in progress; they change only on Yes (starting one puts its cards in the review deck)."""
+        if (self.profile_id, lab) in self._declined:
+            return None
+        lessons = self.lodestar.lessons_to_start_after_lab(self.profile_id, lab)
+        if not lessons:
+            return None
+        if self.start_offer is not None:
+            self.start_offer.close()
+        count = len(lessons)
+        noun = "lesson" if count == 1 else "lessons"
+        box = QMessageBox(QMessageBox.Icon.Question, "Lab completed",
+                          f"Mark {count} {noun} as in progress?\n\n"
+                          + "\n".join(f"• {title}" for _slug, title in lessons)
+                          + "\n\nTheir review cards join your deck.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("startLessonsOffer")
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        slugs = [slug for slug, _title in lessons]
+        box.finished.connect(lambda _result: self._offer_answered(box, lab, slugs))
+        self.start_offer = box
+        box.show()
+        return box
+
+    def _offer_answered(self, box: QMessageBox, lab: str, slugs: list[str]) -> None:
+        if self.start_offer is box:
+            self.start_offer = None
+        box.deleteLater()
+        if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
+            self._declined.add((self.profile_id, lab))  # asked once; the Curriculum still can
+            return
+        try:
+            self.lodestar.start_lessons(self.profile_id, slugs)
+        except LodestarError as exc:
+            QMessageBox.warning(self, "Lessons", f"The lessons were not marked: {exc}")
+            return
+        self.lessons_started.emit(slugs)
 
     def _running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

@@ -346,6 +346,7 @@ class StudyPlanPage(QWidget):
             return
         for topic in drop:
             self.lodestar.set_topic_state(self.profile.id, topic, TopicStatus.SKIPPED)
+            self.topic_marked.emit(topic, TopicStatus.SKIPPED)
         self.replan_now(f"dropped {len(drop)} optional topics")
 
     def _menu(self, pos) -> None:

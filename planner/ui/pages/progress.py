@@ -7,7 +7,7 @@ closed; the page only shows it, ticking once a second while it runs.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
@@ -39,7 +39,7 @@ from planner.core.models import Profile
 from planner.core.text import plural
 from planner.core.tracking import LoggedSession, ProgressOverview, RunningTimer
 from planner.services import Lodestar
-from planner.services.progress import local_zone
+from planner.services.progress import local_zone, session_start
 from planner.ui.report import write_pdf
 from planner.ui.widgets.heatmap import YearHeatmap, duration_text
 from planner.ui.widgets.progress_charts import SkillHistoryChart, WeeklyHoursChart
@@ -91,10 +91,7 @@ class LogTimeDialog(QDialog):
     def started(self) -> datetime:
         """Today: the time ends now. An earlier day: it starts at noon (inside that study day
         whatever the day boundary)."""
-        day = self.day.date().toPython()
-        if day >= date.today():
-            return datetime.now(UTC) - timedelta(minutes=self.minutes.value())
-        return datetime.combine(day, time(12), local_zone()).astimezone(UTC)
+        return session_start(self.day.date().toPython(), self.minutes.value())
 
     def accept(self) -> None:
         try:

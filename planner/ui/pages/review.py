@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -216,6 +217,11 @@ class ReviewPage(QWidget):
         self.retention.setToolTip("How likely you should still remember a card when it comes back. "
                                   "Higher means shorter intervals and more reviews.")
         self.retention.valueChanged.connect(self._save_retention)
+        self.new_cards = QSpinBox(objectName="newCardsPerDay", minimum=0, maximum=9999,
+                                  keyboardTracking=False)
+        self.new_cards.setToolTip("How many cards you have never answered are introduced each day, "
+                                  "oldest lessons first. 0 brings back only cards you have seen.")
+        self.new_cards.valueChanged.connect(self._save_new_cards)
         self.status = QLabel(objectName="reviewStatus", wordWrap=True)
         self.status.setProperty("role", "subtitle")
         self.undo = QPushButton("Undo last answer   (Ctrl+Z)", objectName="undoReview")
@@ -224,6 +230,8 @@ class ReviewPage(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(QLabel("Desired retention:"))
         layout.addWidget(self.retention)
+        layout.addWidget(QLabel("New cards a day:"))
+        layout.addWidget(self.new_cards)
         layout.addWidget(self.status, 1)
         layout.addWidget(self.undo)
         return row
@@ -248,6 +256,9 @@ class ReviewPage(QWidget):
         self.retention.blockSignals(True)
         self.retention.setValue(self.profile.desired_retention)
         self.retention.blockSignals(False)
+        self.new_cards.blockSignals(True)
+        self.new_cards.setValue(self.profile.new_cards_per_day)
+        self.new_cards.blockSignals(False)
         shown = self.card.ref if self.card is not None and self.revealed else None
         queue = self.lodestar.review_queue(self.profile.id, limit=200 if prefer else 1)
         queue = [c for c in queue if c.ref == prefer] or queue
@@ -367,6 +378,19 @@ class ReviewPage(QWidget):
         if self.revealed:
             self._label_grades()
         self.profile_changed.emit(self.profile)
+
+    def _save_new_cards(self, value: int) -> None:
+        try:
+            self.lodestar.set_new_cards_per_day(self.profile.id, value)
+        except LodestarError as exc:
+            self.status.setText(str(exc))
+            return
+        self.profile = replace(self.profile, new_cards_per_day=value)
+        self.refresh()
+        self.status.setText(f"Up to {value} new cards a day." if value
+                            else "No new cards: only cards you have answered come back.")
+        self.profile_changed.emit(self.profile)
+        self.reviews_changed.emit(self.stats.due_today)
 
     def showEvent(self, event) -> None:
         # Topics started on other pages bring new cards; the day may have turned meanwhile.
