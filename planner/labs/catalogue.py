@@ -124,16 +124,17 @@ class CompressionConfig(LabConfig):
 
 @dataclass(frozen=True)
 class VitConfig(LabConfig):
-    epochs: int = setting(60, min=1, max=1000, help="Passes over the training digits.")
+    epochs: int = setting(30, min=1, max=1000, help="Passes over the training digits.")
     patch: int = setting(2, choices=(1, 2, 4, 8),
                          help="Side of the square patches the 8x8 digit is cut into (2: a 4x4 grid of 16).")
-    width: int = setting(64, min=8, max=1024, help="Width of each token (the embedding size).")
-    layers: int = setting(4, min=1, max=24, help="Pre-norm Transformer blocks.")
+    width: int = setting(48, min=8, max=1024, help="Width of each token (the embedding size).")
+    layers: int = setting(3, min=1, max=24, help="Pre-norm Transformer blocks.")
     heads: int = setting(4, min=1, max=32, help="Attention heads per block (must divide the width).")
     dropout: float = setting(0.1, min=0.0, max=0.9, help="Dropout in attention and MLP.")
-    shift: int = setting(1, min=0, max=3,
+    shift: int = setting(0, min=0, max=3,
                          help="Shift each training digit by up to this many pixels (0 turns it off).")
-    lr: float = setting(1e-3, help="Peak AdamW learning rate (cosine decay after one epoch of warm-up).", **LR)
+    lr: float = setting(3e-3, help="Peak AdamW learning rate (one epoch of warm-up, then cosine decay).",
+                        **LR)
     weight_decay: float = setting(0.05, min=0.0, max=10.0, help="AdamW weight decay.")
     batch_size: int = setting(64, min=1, max=1024, help="Digits per gradient step.")
 

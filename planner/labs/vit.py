@@ -99,7 +99,7 @@ class DigitsViT(nn.Module):
     """patches -> linear embedding -> [class token; tokens] + positions -> blocks -> norm -> linear(10)
     read from the class token."""
 
-    def __init__(self, patch: int = 2, width: int = 64, layers: int = 4, heads: int = 4,
+    def __init__(self, patch: int = 2, width: int = 48, layers: int = 3, heads: int = 4,
                  dropout: float = 0.1, shift: int = 0, side: int = 8, classes: int = 10):
         super().__init__()
         self.patch, self.side = patch, side
@@ -188,8 +188,8 @@ def summary(accuracy: float, params: int) -> str:
             f"no idea of neighbouring pixels except what its position embeddings learned, reached "
             f"{accuracy:.1%} test accuracy with {params:,} parameters, {verdict} the CNN lab's "
             f"{CNN_ACCURACY:.1%}. A CNN has locality and translation built in; a ViT must learn them "
-            f"from data, which is why ViTs need large data sets (or augmentation, as the random "
-            f"shifts here) to match convnets.")
+            f"from data, which is why ViTs need large data sets or augmentation (try the shift "
+            f"setting) to match convnets on images.")
 
 
 def patch_picture(data: engine.Split, patch: int, step: int) -> Iterator[Visual]:
