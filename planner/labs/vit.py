@@ -155,7 +155,6 @@ def train(cfg: VitConfig, session: engine.Session) -> Iterator[LabEvent]:
     yield from patch_picture(data, cfg.patch, step)
     per_epoch = math.ceil(len(data.x_train) / cfg.batch_size)
     total = cfg.epochs * per_epoch
-    accuracy = 0.0
     while epoch < cfg.epochs and not session.stopped:
         epoch += 1
         model.train()
@@ -177,19 +176,19 @@ def train(cfg: VitConfig, session: engine.Session) -> Iterator[LabEvent]:
         yield from pictures(model, data, step)
     _, accuracy, _ = engine.evaluate_classifier(model, data.x_test, data.y_test)
     yield from engine.save_parts(session, step, epoch, model=model, optimiser=optimiser)
-    yield Log(summary(accuracy, engine.count_params(model)))
+    yield Log(summary(accuracy, engine.count_params(model), grid * grid))
     return {"metrics": {"test/accuracy": accuracy}, "target_reached": accuracy >= TARGET_ACCURACY}
 
 
-def summary(accuracy: float, params: int) -> str:
+def summary(accuracy: float, params: int, patches: int) -> str:
     """What just happened, in a few sentences, against the CNN lab's figure."""
     verdict = "behind" if accuracy < CNN_ACCURACY - 0.005 else "level with"
-    return (f"What just happened: a Transformer that sees the digit only as a bag of patch tokens, with "
-            f"no idea of neighbouring pixels except what its position embeddings learned, reached "
-            f"{accuracy:.1%} test accuracy with {params:,} parameters, {verdict} the CNN lab's "
-            f"{CNN_ACCURACY:.1%}. A CNN has locality and translation built in; a ViT must learn them "
-            f"from data, which is why ViTs need large data sets or augmentation (try the shift "
-            f"setting) to match convnets on images.")
+    return (f"What just happened: the ViT read each digit as {patches} patch tokens and a class token. "
+            f"Self-attention let the class token gather evidence from any patch, and position "
+            f"embeddings learned from scratch told it where each patch sits. It reached {accuracy:.1%} "
+            f"test accuracy with {params:,} parameters, {verdict} the CNN lab's {CNN_ACCURACY:.1%}. "
+            f"A CNN has locality and translation built in; a ViT must learn them from data, which is "
+            f"why ViTs need large data sets or augmentation to match convnets on images.")
 
 
 def patch_picture(data: engine.Split, patch: int, step: int) -> Iterator[Visual]:
