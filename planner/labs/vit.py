@@ -26,8 +26,8 @@ CAPTIONS = {
     "patches": "the digit as the model sees it: one token per patch, read left to right, top to bottom",
     "attention": "bright patches are where the class token looks; they should follow the strokes",
     "heads": "one picture per head (rows: blocks); heads specialise in different regions",
-    "positions": "each square: how alike one patch position's embedding is to all the others; "
-                 "neighbours and same rows or columns grow alike, though nothing told the model the grid",
+    "positions": "each square: how alike one position's embedding is to every other's; from 1,437 digits "
+                 "they learn to tell positions apart, not (as big ViTs do) that neighbours are alike",
 }
 
 
