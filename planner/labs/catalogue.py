@@ -123,6 +123,23 @@ class CompressionConfig(LabConfig):
 
 
 @dataclass(frozen=True)
+class VitConfig(LabConfig):
+    epochs: int = setting(30, min=1, max=1000, help="Passes over the training digits.")
+    patch: int = setting(2, choices=(1, 2, 4, 8),
+                         help="Side of the square patches the 8x8 digit is cut into (2: a 4x4 grid of 16).")
+    width: int = setting(48, min=8, max=1024, help="Width of each token (the embedding size).")
+    layers: int = setting(3, min=1, max=24, help="Pre-norm Transformer blocks.")
+    heads: int = setting(4, min=1, max=32, help="Attention heads per block (must divide the width).")
+    dropout: float = setting(0.1, min=0.0, max=0.9, help="Dropout in attention and MLP.")
+    shift: int = setting(0, min=0, max=3,
+                         help="Shift each training digit by up to this many pixels (0 turns it off).")
+    lr: float = setting(3e-3, help="Peak AdamW learning rate (one epoch of warm-up, then cosine decay).",
+                        **LR)
+    weight_decay: float = setting(0.05, min=0.0, max=10.0, help="AdamW weight decay.")
+    batch_size: int = setting(64, min=1, max=1024, help="Digits per gradient step.")
+
+
+@dataclass(frozen=True)
 class Headline:
     """A number that ranks a lab's runs: what "best result" means for it. Read from the final
     metrics a run's summary holds; several metrics combine into their worst (each must be good,
@@ -232,6 +249,8 @@ LABS: tuple[LabInfo, ...] = (
                       "test accuracy (best optimiser)", combine="best", percent=True),)),
     LabInfo("compression", "Quantisation, pruning, distillation", "compression", CompressionConfig,
             "the trained CNN", "documented: accuracy against size for each technique"),
+    LabInfo("vit", "Vision Transformer", "vit", VitConfig, "digits 8x8",
+            "at least 95% test accuracy", (TEST_ACCURACY,)),
 )
 
 

@@ -29,6 +29,7 @@ PARTS = {
     "transformer": ("language_model", "transformer", ["CausalSelfAttention", "Block", "CharTransformer"]),
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
+    "vit": ("classifier", "vit", ["patchify", "RandomShift", "SelfAttention", "Block", "DigitsViT"]),
 }
 
 MODEL_BUILDERS = {
@@ -37,6 +38,7 @@ MODEL_BUILDERS = {
     "rnn-lstm-gru": "SequenceModel('lstm', 8, cfg.hidden, 10, classify=True)",
     "optimisers": "DigitsMLP(cfg.hidden)",
     "compression": "DigitsCNN(cfg.channels)",
+    "vit": "DigitsViT(cfg.patch, cfg.width, cfg.layers, cfg.heads, cfg.dropout, cfg.shift)",
 }
 
 HEADER = '''\
@@ -329,6 +331,8 @@ NOTES = {
                    "prunes and distils.\n",
     "gan": "\nThe digits version; the app also trains on 2-D toy data and judges samples with a\n"
            "classifier.\n",
+    "vit": "\nIn the app this lab trains with AdamW, warm-up and cosine decay and draws the attention\n"
+           "maps; this script trains the same model with Adam at a constant learning rate.\n",
 }
 
 

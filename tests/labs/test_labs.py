@@ -24,6 +24,7 @@ TINY = {
     "vae": {"epochs": 1, "hidden": 16, "latent": 2},
     "optimisers": {"epochs": 1, "hidden": 8},
     "compression": {"epochs": 1, "channels": 4, "student_channels": 2, "finetune_epochs": 0},
+    "vit": {"epochs": 1, "width": 8, "layers": 1, "heads": 2, "batch_size": 256},
 }
 
 
@@ -221,3 +222,72 @@ def test_no_refusal_passes_on_pytorchs_advice(tmp_path, content):
     with pytest.raises(CheckpointError) as refused:
         engine.load_checkpoint(path, "cnn")
     assert "weights_only" not in str(refused.value)
+
+
+def test_vit_cuts_a_digit_into_patches_in_reading_order():
+    from planner.labs.vit import patchify
+
+    pixels = torch.arange(64.0).view(1, 64)
+    patches = patchify(pixels, 2)
+    assert patches.shape == (1, 16, 4)
+    assert patches[0, 0].tolist() == [0, 1, 8, 9] and patches[0, 1].tolist() == [2, 3, 10, 11]
+    assert patches[0, 4].tolist() == [16, 17, 24, 25]  # second row of patches
+    assert torch.equal(patchify(pixels, 8)[0, 0], pixels[0])
+
+
+def test_vit_random_shift_moves_digits_in_training_only():
+    from planner.labs.vit import RandomShift
+
+    digit = torch.zeros(1, 8, 8)
+    digit[0, 3:5, 3:5] = 1.0
+    shift = RandomShift(1)
+    moved = shift(digit.view(1, 64).repeat(50, 1)).view(50, 8, 8)
+    assert torch.all(moved.sum((1, 2)) == 4)  # nothing falls off: the digit is inside the border
+    assert len({tuple(m.nonzero()[0].tolist()) for m in moved}) > 1
+    shift.eval()
+    assert torch.equal(shift(digit.view(1, 64)), digit.view(1, 64))
+
+
+def test_vit_shows_patches_attention_and_position_similarity():
+    run = run_inline("vit", **TINY["vit"])
+    pictures = {v.name: v for v in run.of("Visual")}
+    assert all(v.kind == "images" and v.meta["caption"] for v in pictures.values())
+    patches = pictures["patches of a test digit"]
+    assert patches.array.shape == (16, 2, 2) and patches.meta["columns"] == 4
+    assert np.allclose(patches.array.reshape(4, 4, 2, 2).transpose(0, 2, 1, 3).reshape(8, 8),
+                       patches.meta["input"])  # the patches put back together are the digit
+    pair = pictures["test digits (top) and where the class token looks (bottom)"].array
+    assert pair.shape == (16, 8, 8) and np.allclose(pair[8:].max((1, 2)), 1.0)
+    heads = pictures["class-token attention of each head, first digit"].array
+    assert heads.shape == (2, 4, 4) and np.all(heads >= 0)
+    assert np.all(heads.sum((1, 2)) < 1.0)  # the rest of each row goes to the class token itself
+    similarity = pictures["position-embedding similarity"].array
+    assert similarity.shape == (16, 4, 4)
+    assert np.allclose(similarity.reshape(16, 16).diagonal(), 1.0, atol=1e-5)
+    assert "What just happened" in run.of("Log")[-1].text and "CNN" in run.of("Log")[-1].text
+
+
+def test_vit_attention_rows_are_distributions():
+    from planner.labs.vit import DigitsViT
+
+    model = DigitsViT(patch=4, width=16, layers=2, heads=4).eval()
+    _, attention = model.encode(torch.rand(3, 64))
+    assert len(attention) == 2 and attention[0].shape == (3, 4, 5, 5)  # 4 patches + the class token
+    assert torch.allclose(attention[1].sum(-1), torch.ones(3, 4, 5))
+
+
+def test_vit_refuses_heads_that_do_not_divide_the_width():
+    with pytest.raises(LodestarError, match="heads: 3 does not divide the width 8"):
+        run_inline("vit", **{**TINY["vit"], "heads": 3})
+
+
+def test_vit_reports_a_diverging_loss(monkeypatch):
+    from planner.labs import vit
+
+    def broken(self, x, targets=None):
+        logits = self.head(self.encode(x)[0][:, 0])
+        return logits, logits.sum() * float("nan")
+
+    monkeypatch.setattr(vit.DigitsViT, "forward", broken)
+    with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
+        run_inline("vit", **TINY["vit"])

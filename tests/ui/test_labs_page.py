@@ -330,6 +330,17 @@ def test_pictures_arrive_one_new_tab_per_tick_and_hidden_tabs_catch_up(qtbot, tm
     assert view.grab().save(str(tmp_path / "confusion.png"))     # the counts paint without error
 
 
+def test_a_picture_shows_the_labs_line_on_what_to_look_for(qtbot):
+    panel = VisualPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_visual(Visual("images", "patches of a test digit", np.ones((4, 2, 2)), 3,
+                             {"caption": "one token per patch"}))
+    panel.redraw()
+    text = panel.views["patches of a test digit"].caption.text
+    assert "patches of a test digit (step 3)" in text and "one token per patch" in text
+
+
 def test_tile_scales_each_image_and_pads_between():
     images = np.stack([np.full((2, 2), 7.0), np.array([[0.0, 2.0], [4.0, 8.0]])])
     mosaic = tile(images, columns=2, pad=1)

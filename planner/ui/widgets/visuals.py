@@ -163,7 +163,8 @@ class VisualPanel(QTabWidget):
         if visual.kind in ("images", "filters"):
             array = tile(array, visual.meta.get("columns"))
         view.image.setImage(array, autoLevels=True)
-        view.caption.setText(f"{visual.name} (step {visual.step})")
+        caption = visual.meta.get("caption")  # a lab's one line on what to look for
+        view.caption.setText(f"{visual.name} (step {visual.step})" + (f"<br>{caption}" if caption else ""))
         if visual.kind == "confusion":
             view.cells.set_counts(array)
 
