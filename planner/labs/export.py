@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from planner.labs.catalogue import lab_info
-from planner.labs.corpus import lesson_text
+from planner.labs.corpus import lesson_text, track_texts
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,6 +29,8 @@ PARTS = {
     "transformer": ("language_model", "transformer", ["CausalSelfAttention", "Block", "CharTransformer"]),
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
+    "bpe-tokeniser": ("tokeniser", "bpe", ["Pair", "PRE_TOKEN", "pre_tokens", "merge_pair", "WordTable",
+                                           "best_pair"]),
 }
 
 MODEL_BUILDERS = {
@@ -312,6 +314,85 @@ def main():
     finish(distributed)
 '''
 
+TOKENISER_HEADER = '''\
+"""{title} — exported from Lodestar.
+
+A standalone script: no Lodestar needed, only Python (and torch, to save the merges as the app's
+checkpoints do). It learns byte-pair-encoding merges on {stem}.txt (the lessons' text at export)
+and measures tokens per character on {stem}-heldout.txt (one track kept out of training).
+
+    python {name}                           # the app's default settings
+    python {name} --epochs 3 --base characters
+{note}"""
+
+import argparse
+import heapq
+import os
+import re
+from collections import Counter, defaultdict
+from itertools import pairwise
+
+import torch
+
+# Settings (Lodestar's defaults for this lab; the held-out track was chosen at export).
+DEFAULTS = {defaults}
+
+
+def settings():
+    parser = argparse.ArgumentParser(description="{title}")
+    for name, value in DEFAULTS.items():
+        parser.add_argument("--" + name, type=type(value), default=value)
+    parser.add_argument("--device", default="cpu", help="ignored: BPE runs in plain Python")
+    return parser.parse_args()
+'''
+
+LOOPS["tokeniser"] = '''
+
+def main():
+    cfg = settings()
+    if int(os.environ.get("RANK", 0)) != 0:
+        return  # BPE is not data parallel: under torchrun only the first process learns
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "{stem}.txt"), encoding="utf-8") as f:
+        training = f.read()
+    with open(os.path.join(here, "{stem}-heldout.txt"), encoding="utf-8") as f:
+        held_out = f.read()
+    if cfg.base == "bytes":
+        pieces = [bytes([b]) for b in range(256)]
+        symbols = lambda word: tuple(word.encode("utf-8"))  # noqa: E731
+    else:
+        alphabet = sorted(set(training))
+        index = {{c: i for i, c in enumerate(alphabet)}}
+        pieces = [*alphabet, "\\ufffd"]  # the last one stands for characters not seen in training
+        symbols = lambda word: tuple(index.get(c, len(alphabet)) for c in word)  # noqa: E731
+    train_words = WordTable(Counter(symbols(w) for w in pre_tokens(training)))
+    test_words = WordTable(Counter(symbols(w) for w in pre_tokens(held_out)))
+    heap = [(-n, pair) for pair, n in train_words.pairs.items() if n > 0]
+    heapq.heapify(heap)
+    merges = []
+    for epoch in range(1, cfg.epochs + 1):
+        for _ in range(cfg.merges_per_epoch):
+            found = best_pair(heap, train_words.pairs)
+            if found is None or found[1] < 2:
+                break
+            pair, _ = found
+            new = len(pieces)
+            pieces.append(pieces[pair[0]] + pieces[pair[1]])
+            merges.append(pair)
+            for p in train_words.merge(pair, new):
+                if train_words.pairs[p] > 0:
+                    heapq.heappush(heap, (-train_words.pairs[p], p))
+            test_words.merge(pair, new)
+        print(f"epoch {{epoch}}: vocabulary {{len(pieces)}}  tokens per character: "
+              f"training {{train_words.tokens / len(training):.4f}}  "
+              f"held out {{test_words.tokens / len(held_out):.4f}}", flush=True)
+    first = pieces[len(pieces) - len(merges):][:10]
+    print("first merges:", ", ".join(repr(p.decode("utf-8", "replace") if isinstance(p, bytes) else p)
+                                     for p in first))
+    torch.save({{"base": cfg.base, "merges": [list(p) for p in merges]}}, "{stem}.pt")
+    print("saved the merges to {stem}.pt")
+'''
+
 FOOTER = '''
 
 if __name__ == "__main__":
@@ -340,8 +421,9 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
     if target.suffix != ".py":
         target = target.with_suffix(".py")
     defaults = {f.name: f.default for f in dataclasses.fields(info.config)}
-    code = HEADER.format(title=info.title, name=target.name, note=NOTES.get(info.slug, ""),
-                         defaults=_pretty(defaults))
+    header = TOKENISER_HEADER if family == "tokeniser" else HEADER
+    code = header.format(title=info.title, name=target.name, note=NOTES.get(info.slug, ""),
+                         defaults=_pretty(defaults), stem=target.stem)
     code += "\n\n" + "\n\n\n".join(_source_of(HERE / f"{module}.py", name) for name in names) + "\n"
     reshape = "x_tr, x_te = x_tr.view(-1, 8, 8), x_te.view(-1, 8, 8)  # one row per time step\n    " \
         if info.slug == "rnn-lstm-gru" else ""
@@ -358,6 +440,11 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
     partial.replace(target)
     if family == "language_model":
         target.with_suffix(".txt").write_text(lesson_text(resources), encoding="utf-8")
+    if family == "tokeniser":
+        texts = track_texts(resources)
+        held_out = texts.pop(defaults["held_out"], "")
+        target.with_suffix(".txt").write_text("\n\n".join(texts.values()), encoding="utf-8")
+        target.with_name(target.stem + "-heldout.txt").write_text(held_out, encoding="utf-8")
     return target
 
 
