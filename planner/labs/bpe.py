@@ -26,9 +26,10 @@ from planner.labs.corpus import track_texts
 
 TARGET_TOKENS_PER_CHAR = 0.38  # held-out text, default settings (2,048 tokens from bytes)
 
-# GPT-2's pre-tokeniser without the `regex` module: letters, digits, other symbols (each with
-# at most one leading space), then runs of whitespace (a run before a word leaves it its space).
-PRE_TOKEN = re.compile(r" ?[^\W\d_]+| ?\d+| ?(?:[^\w\s]|_)+|\s+(?!\S)|\s+")
+# GPT-2's pre-tokeniser without the `regex` module: English contractions, then letters, digits,
+# other symbols (each with at most one leading space), then runs of whitespace (a run before a
+# word leaves it its space).
+PRE_TOKEN = re.compile(r"'(?:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d+| ?(?:[^\w\s]|_)+|\s+(?!\S)|\s+")
 
 SAMPLE_WORDS = ("the", "tokenisation", "backpropagation", "convolutional", "unbelievably", "naïve",
                 "2026")

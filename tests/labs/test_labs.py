@@ -24,6 +24,7 @@ TINY = {
     "vae": {"epochs": 1, "hidden": 16, "latent": 2},
     "optimisers": {"epochs": 1, "hidden": 8},
     "compression": {"epochs": 1, "channels": 4, "student_channels": 2, "finetune_epochs": 0},
+    "bpe-tokeniser": {"epochs": 1, "merges_per_epoch": 20},
 }
 
 
