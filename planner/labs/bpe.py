@@ -212,6 +212,10 @@ def train(cfg: BpeConfig, session: engine.Session) -> Iterator[LabEvent]:
               f"{'byte values' if cfg.base == 'bytes' else 'characters (with one for unknown ones)'}"
               + (f"; {unknown:,} held-out characters are unknown." if cfg.base == "characters" else "."))
 
+    yield Log("What to look for in the curves: tokens per character against vocabulary size (the step "
+              "axis). Each merge shortens the text; the held-out curve follows the training one down, "
+              "and the gains shrink as the merges become rarer, longer pieces.")
+
     def measure(epoch: int) -> Iterator[Metric]:
         step = len(vocab)  # the curves' x axis: vocabulary size
         yield Metric(step, epoch, "train/tokens_per_char", train_words.tokens / len(training))

@@ -130,3 +130,10 @@ def test_learning_stops_when_no_pair_repeats(tmp_path):
     logs = [e.text for e in events if type(e).__name__ == "Log"]
     assert any("No pair of tokens occurs twice" in text for text in logs)
     assert result["metrics"]["vocabulary"] == 256 + 3  # ab, abc, abcd (then " abcd" only once)
+
+
+def test_every_track_of_lessons_can_be_held_out():
+    from planner.labs.catalogue import TRACKS
+    from planner.labs.corpus import track_texts
+
+    assert set(TRACKS) == set(track_texts(None))
