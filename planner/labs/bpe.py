@@ -153,6 +153,43 @@ def best_pair(heap: list[tuple[int, Pair]], pairs: Counter[Pair]) -> tuple[Pair,
     return None
 
 
+class Learner:
+    """BPE training: merge the most frequent pair of the training words, apply the same merge to
+    the held-out words, repeat. A heap keeps the pairs by count; a count that changes is pushed
+    again and the outdated entry skipped when it comes up."""
+
+    def __init__(self, vocab: Vocabulary, training: str, held_out: str):
+        self.vocab = vocab
+        self.train_words = WordTable(Counter(vocab.symbols(w) for w in pre_tokens(training)))
+        self.test_words = WordTable(Counter(vocab.symbols(w) for w in pre_tokens(held_out)))
+        self.counts: list[int] = []  # how often each merged pair occurred when it was merged
+        self.heap: list[tuple[int, Pair]] = []
+
+    def apply(self, pair: Pair, count: int) -> None:
+        new = self.vocab.add(pair)
+        self.counts.append(count)
+        for p in self.train_words.merge(pair, new):
+            if self.train_words.pairs[p] > 0:
+                heapq.heappush(self.heap, (-self.train_words.pairs[p], p))
+        self.test_words.merge(pair, new)
+
+    def replay(self, merges: list[list[int]], counts: list[int]) -> None:
+        """Apply merges learned before (from a checkpoint), then rank the pairs afresh."""
+        for (a, b), n in zip(merges, counts, strict=True):
+            self.apply((a, b), n)
+        self.heap = [(-n, pair) for pair, n in self.train_words.pairs.items() if n > 0]
+        heapq.heapify(self.heap)
+
+    def step(self) -> bool:
+        """Learn one merge; False when no pair occurs twice (one seen once would only memorise
+        a word)."""
+        found = best_pair(self.heap, self.train_words.pairs)
+        if found is None or found[1] < 2:
+            return False
+        self.apply(*found)
+        return True
+
+
 def split_table(vocab: Vocabulary, sizes: list[int]) -> str:
     """How the sample words and sentence split at each vocabulary size in `sizes`."""
     lines = []
@@ -178,94 +215,80 @@ def merges_table(vocab: Vocabulary, counts: list[int], first: int = 15, last: in
     return "\n".join(lines)
 
 
-def train(cfg: BpeConfig, session: engine.Session) -> Iterator[LabEvent]:
+def split_texts(cfg: BpeConfig, session: engine.Session) -> tuple[str, str]:
+    """(training text, held-out text): every track but `cfg.held_out`, and that one."""
     tracks = track_texts(session.resources_dir)
-    if cfg.held_out not in tracks:
+    if not tracks.get(cfg.held_out, "").strip():
         raise LabConfigError("held_out", f"there are no lessons in the {cfg.held_out!r} track; "
                                          f"tracks with lessons: {', '.join(sorted(tracks))}")
-    held_out = tracks[cfg.held_out]
     training = "\n\n".join(text for track, text in tracks.items() if track != cfg.held_out)
-    if not training:
+    if not training.strip():
         raise LodestarError("no lesson text is left to learn from once the held-out track is removed")
+    return training, tracks[cfg.held_out]
+
+
+def train(cfg: BpeConfig, session: engine.Session) -> Iterator[LabEvent]:
+    training, held_out = split_texts(cfg, session)
     vocab = Vocabulary(cfg.base, "".join(sorted(set(training))) if cfg.base == "characters" else "")
-    train_words = WordTable(Counter(vocab.symbols(w) for w in pre_tokens(training)))
-    test_words = WordTable(Counter(vocab.symbols(w) for w in pre_tokens(held_out)))
-    counts: list[int] = []  # how often each merged pair occurred when it was merged
-
+    learner = Learner(vocab, training, held_out)
     state = session.resume_state()
-    step, epoch = (0, 0) if state is None else (state["step"], state["epoch"])
-    if state is not None:
-        if state.get("base") != cfg.base or state.get("alphabet") != vocab.alphabet:
-            raise CheckpointError("the checkpoint's merges start from another base vocabulary "
-                                  "(bytes or characters) or from another lesson text")
-        for (a, b), n in zip(state["merges"], state["counts"], strict=True):
-            new = vocab.add((a, b))
-            train_words.merge((a, b), new)
-            test_words.merge((a, b), new)
-            counts.append(n)
-
-    yield Started(session.lab, "", vocab.base + (cfg.epochs - epoch) * cfg.merges_per_epoch + len(counts), {})
-    unknown = sum(c not in vocab.index for c in held_out) if cfg.base == "characters" else 0
-    yield Log(f"Learning on {len(training):,} characters of lessons ({len(train_words.counts):,} distinct "
-              f"words); measuring on the {len(held_out):,} characters of the {cfg.held_out!r} track, "
-              f"kept out of training. Base vocabulary: {vocab.base} "
-              f"{'byte values' if cfg.base == 'bytes' else 'characters (with one for unknown ones)'}"
-              + (f"; {unknown:,} held-out characters are unknown." if cfg.base == "characters" else "."))
-
+    epoch = 0 if state is None else state["epoch"]
+    if state is not None and (state.get("base"), state.get("alphabet")) != (cfg.base, vocab.alphabet):
+        raise CheckpointError("the checkpoint's merges start from another base vocabulary "
+                              "(bytes or characters) or from another lesson text")
+    learner.replay(*((state["merges"], state["counts"]) if state else ([], [])))
+    yield Started(session.lab, "", len(vocab) + (cfg.epochs - epoch) * cfg.merges_per_epoch, {})
+    yield Log(describe_data(vocab, training, held_out, cfg.held_out, len(learner.train_words.counts)))
     yield Log("What to look for in the curves: tokens per character against vocabulary size (the step "
               "axis). Each merge shortens the text; the held-out curve follows the training one down, "
               "and the gains shrink as the merges become rarer, longer pieces.")
 
     def measure(epoch: int) -> Iterator[Metric]:
         step = len(vocab)  # the curves' x axis: vocabulary size
-        yield Metric(step, epoch, "train/tokens_per_char", train_words.tokens / len(training))
-        yield Metric(step, epoch, "heldout/tokens_per_char", test_words.tokens / len(held_out))
+        yield Metric(step, epoch, "train/tokens_per_char", learner.train_words.tokens / len(training))
+        yield Metric(step, epoch, "heldout/tokens_per_char", learner.test_words.tokens / len(held_out))
 
     if state is None:
         yield from measure(0)
-    sizes = [vocab.base, *([len(vocab)] if counts else [])]
-    heap = [(-n, pair) for pair, n in train_words.pairs.items() if n > 0]
-    heapq.heapify(heap)
+    sizes = [vocab.base, *([len(vocab)] if learner.counts else [])]
     exhausted = False
-    while epoch < cfg.epochs and not session.stopped and not exhausted:
+    while epoch < cfg.epochs and not exhausted and not session.stopped:
         epoch += 1
         for _ in range(cfg.merges_per_epoch):
             if session.stopped:
                 break
-            found = best_pair(heap, train_words.pairs)
-            if found is None or found[1] < 2:  # a pair seen once would only memorise a word
+            if not learner.step():
                 exhausted = True
                 yield Log(f"No pair of tokens occurs twice any more: stopped at {len(vocab):,} tokens.")
                 break
-            pair, n = found
-            new = vocab.add(pair)
-            counts.append(n)
-            for p in train_words.merge(pair, new):
-                if train_words.pairs[p] > 0:
-                    heapq.heappush(heap, (-train_words.pairs[p], p))
-            test_words.merge(pair, new)
             yield from measure(epoch)
-        step = len(vocab)
-        sizes.append(step)
+        sizes.append(len(vocab))
         shown = sizes if len(sizes) <= 5 else [sizes[round(i * (len(sizes) - 1) / 4)] for i in range(5)]
         text = ("What to look for: as the vocabulary grows, frequent words become one token and rare "
                 "words stay in a few familiar pieces.\n\n" + split_table(vocab, shown) + "\n\n"
-                + merges_table(vocab, counts))
-        yield Visual("text", "how words split as the vocabulary grows", None, step, {"text": text})
+                + merges_table(vocab, learner.counts))
+        yield Visual("text", "how words split as the vocabulary grows", None, len(vocab), {"text": text})
 
-    tokens_per_char = test_words.tokens / len(held_out)
+    held_out_rate = learner.test_words.tokens / len(held_out)
+    train_rate = learner.train_words.tokens / len(training)
     raw = sum(len(vocab.symbols(w)) for w in pre_tokens(held_out)) / len(held_out)
-    yield Log(f"What just happened: {len(counts):,} merges grew the vocabulary from {vocab.base} to "
-              f"{len(vocab):,} tokens. The unseen {cfg.held_out!r} lessons now take {tokens_per_char:.3f} "
-              f"tokens per character ({1 / tokens_per_char:.2f} characters per token) against {raw:.3f} "
-              f"with the base vocabulary alone; on the training text, "
-              f"{train_words.tokens / len(training):.3f}. The gap between the two is what the merges "
-              "learned about these lessons in particular.")
-    step = len(vocab)
-    yield from engine.save_parts(session, step, epoch, {
+    yield Log(f"What just happened: {len(learner.counts):,} merges grew the vocabulary from {vocab.base} "
+              f"to {len(vocab):,} tokens. The unseen {cfg.held_out!r} lessons now take {held_out_rate:.3f} "
+              f"tokens per character ({1 / held_out_rate:.2f} characters per token) against {raw:.3f} "
+              f"with the base vocabulary alone, and the training text {train_rate:.3f}: the difference "
+              "shows how well merges learned on some lessons carry over to others.")
+    yield from engine.save_parts(session, len(vocab), epoch, {
         "base": cfg.base, "alphabet": vocab.alphabet, "merges": [list(p) for p in vocab.merges],
-        "counts": counts})
-    return {"metrics": {"heldout/tokens_per_char": tokens_per_char,
-                        "train/tokens_per_char": train_words.tokens / len(training),
+        "counts": learner.counts})
+    return {"metrics": {"heldout/tokens_per_char": held_out_rate, "train/tokens_per_char": train_rate,
                         "vocabulary": float(len(vocab))},
-            "target_reached": tokens_per_char <= TARGET_TOKENS_PER_CHAR}
+            "target_reached": held_out_rate <= TARGET_TOKENS_PER_CHAR}
+
+
+def describe_data(vocab: Vocabulary, training: str, held_out: str, track: str, words: int) -> str:
+    base = ("byte values" if vocab.kind == "bytes" else
+            f"characters of the training text and one for any other; "
+            f"{sum(c not in vocab.index for c in held_out):,} held-out characters are unknown")
+    return (f"Learning on {len(training):,} characters of lessons ({words:,} distinct words); measuring "
+            f"on the {len(held_out):,} characters of the {track!r} track, kept out of training. "
+            f"Base vocabulary: {vocab.base} {base}.")

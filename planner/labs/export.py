@@ -30,7 +30,7 @@ PARTS = {
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
     "bpe-tokeniser": ("tokeniser", "bpe", ["Pair", "PRE_TOKEN", "pre_tokens", "merge_pair", "WordTable",
-                                           "best_pair"]),
+                                           "Vocabulary", "best_pair", "Learner"]),
 }
 
 MODEL_BUILDERS = {
@@ -327,6 +327,7 @@ and measures tokens per character on {stem}-heldout.txt (one track kept out of t
 
 import argparse
 import heapq
+import math
 import os
 import re
 from collections import Counter, defaultdict
@@ -350,46 +351,26 @@ LOOPS["tokeniser"] = '''
 
 def main():
     cfg = settings()
-    if int(os.environ.get("RANK", 0)) != 0:
+    if os.environ.get("RANK", "0") != "0":
         return  # BPE is not data parallel: under torchrun only the first process learns
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "{stem}.txt"), encoding="utf-8") as f:
         training = f.read()
     with open(os.path.join(here, "{stem}-heldout.txt"), encoding="utf-8") as f:
         held_out = f.read()
-    if cfg.base == "bytes":
-        pieces = [bytes([b]) for b in range(256)]
-        symbols = lambda word: tuple(word.encode("utf-8"))  # noqa: E731
-    else:
-        alphabet = sorted(set(training))
-        index = {{c: i for i, c in enumerate(alphabet)}}
-        pieces = [*alphabet, "\\ufffd"]  # the last one stands for characters not seen in training
-        symbols = lambda word: tuple(index.get(c, len(alphabet)) for c in word)  # noqa: E731
-    train_words = WordTable(Counter(symbols(w) for w in pre_tokens(training)))
-    test_words = WordTable(Counter(symbols(w) for w in pre_tokens(held_out)))
-    heap = [(-n, pair) for pair, n in train_words.pairs.items() if n > 0]
-    heapq.heapify(heap)
-    merges = []
+    vocab = Vocabulary(cfg.base, "".join(sorted(set(training))) if cfg.base == "characters" else "")
+    learner = Learner(vocab, training, held_out)
+    learner.replay([], [])  # no merges yet: rank the training text's pairs
     for epoch in range(1, cfg.epochs + 1):
         for _ in range(cfg.merges_per_epoch):
-            found = best_pair(heap, train_words.pairs)
-            if found is None or found[1] < 2:
-                break
-            pair, _ = found
-            new = len(pieces)
-            pieces.append(pieces[pair[0]] + pieces[pair[1]])
-            merges.append(pair)
-            for p in train_words.merge(pair, new):
-                if train_words.pairs[p] > 0:
-                    heapq.heappush(heap, (-train_words.pairs[p], p))
-            test_words.merge(pair, new)
-        print(f"epoch {{epoch}}: vocabulary {{len(pieces)}}  tokens per character: "
-              f"training {{train_words.tokens / len(training):.4f}}  "
-              f"held out {{test_words.tokens / len(held_out):.4f}}", flush=True)
-    first = pieces[len(pieces) - len(merges):][:10]
-    print("first merges:", ", ".join(repr(p.decode("utf-8", "replace") if isinstance(p, bytes) else p)
-                                     for p in first))
-    torch.save({{"base": cfg.base, "merges": [list(p) for p in merges]}}, "{stem}.pt")
+            if not learner.step():
+                break  # no pair occurs twice any more
+        print(f"epoch {{epoch}}: vocabulary {{len(vocab)}}  tokens per character: "
+              f"training {{learner.train_words.tokens / len(training):.4f}}  "
+              f"held out {{learner.test_words.tokens / len(held_out):.4f}}", flush=True)
+    print("first merges:", ", ".join(vocab.show(vocab.base + k) for k in range(min(10, len(vocab.merges)))))
+    print("tokenisation ->", "|".join(vocab.show(t) for t in vocab.encode("tokenisation")))
+    torch.save({{"base": cfg.base, "merges": [list(p) for p in vocab.merges]}}, "{stem}.pt")
     print("saved the merges to {stem}.pt")
 '''
 
