@@ -43,6 +43,7 @@ TARGETS = {
     "gan": _both(_at_least("samples/confident", 0.70), _at_least("samples/digits_present", 10)),
     "vae": lambda m: m.get("test/reconstruction", 99) <= 21.0,
     "vit": _at_least("test/accuracy", 0.95),
+    "bpe-tokeniser": lambda m: m.get("heldout/tokens_per_char", 99) <= 0.38,
 }
 
 

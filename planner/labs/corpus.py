@@ -23,3 +23,14 @@ def lesson_text(resources: Path | None) -> str:
         raise LodestarError(f"too little lesson text under {root / 'topics'} to train on "
                             f"({len(corpus)} characters)")
     return corpus
+
+
+def track_texts(resources: Path | None) -> dict[str, str]:
+    """Each track's lessons (Markdown without front matter), by track folder name, in a stable
+    order: the BPE lab learns on some tracks and measures on one it has not seen."""
+    root = resources or Path(__file__).resolve().parents[2] / "resources"
+    tracks: dict[str, list[str]] = {}
+    for path in sorted((root / "topics").glob("*/*.md")):
+        body = re.sub(r"\A---\n.*?\n---\n", "", path.read_text(encoding="utf-8"), flags=re.S).strip()
+        tracks.setdefault(path.parent.name, []).append(body)
+    return {track: "\n\n".join(parts) for track, parts in tracks.items()}

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from planner.labs.catalogue import lab_info
-from planner.labs.corpus import lesson_text
+from planner.labs.corpus import lesson_text, track_texts
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,6 +30,8 @@ PARTS = {
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
     "vit": ("classifier", "vit", ["patchify", "RandomShift", "SelfAttention", "Block", "DigitsViT"]),
+    "bpe-tokeniser": ("tokeniser", "bpe", ["Pair", "PRE_TOKEN", "pre_tokens", "merge_pair", "WordTable",
+                                           "Vocabulary", "best_pair", "Learner"]),
 }
 
 MODEL_BUILDERS = {
@@ -314,6 +316,66 @@ def main():
     finish(distributed)
 '''
 
+TOKENISER_HEADER = '''\
+"""{title} — exported from Lodestar.
+
+A standalone script: no Lodestar needed, only Python (and torch, to save the merges as the app's
+checkpoints do). It learns byte-pair-encoding merges on {stem}.txt (the lessons' text at export)
+and measures tokens per character on {stem}-heldout.txt (one track kept out of training).
+
+    python {name}                           # the app's default settings
+    python {name} --epochs 3 --base characters
+{note}"""
+
+import argparse
+import heapq
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from itertools import pairwise
+
+import torch
+
+# Settings (Lodestar's defaults for this lab; the held-out track was chosen at export).
+DEFAULTS = {defaults}
+
+
+def settings():
+    parser = argparse.ArgumentParser(description="{title}")
+    for name, value in DEFAULTS.items():
+        parser.add_argument("--" + name, type=type(value), default=value)
+    parser.add_argument("--device", default="cpu", help="ignored: BPE runs in plain Python")
+    return parser.parse_args()
+'''
+
+LOOPS["tokeniser"] = '''
+
+def main():
+    cfg = settings()
+    if os.environ.get("RANK", "0") != "0":
+        return  # BPE is not data parallel: under torchrun only the first process learns
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "{stem}.txt"), encoding="utf-8") as f:
+        training = f.read()
+    with open(os.path.join(here, "{stem}-heldout.txt"), encoding="utf-8") as f:
+        held_out = f.read()
+    vocab = Vocabulary(cfg.base, "".join(sorted(set(training))) if cfg.base == "characters" else "")
+    learner = Learner(vocab, training, held_out)
+    learner.replay([], [])  # no merges yet: rank the training text's pairs
+    for epoch in range(1, cfg.epochs + 1):
+        for _ in range(cfg.merges_per_epoch):
+            if not learner.step():
+                break  # no pair occurs twice any more
+        print(f"epoch {{epoch}}: vocabulary {{len(vocab)}}  tokens per character: "
+              f"training {{learner.train_words.tokens / len(training):.4f}}  "
+              f"held out {{learner.test_words.tokens / len(held_out):.4f}}", flush=True)
+    print("first merges:", ", ".join(vocab.show(vocab.base + k) for k in range(min(10, len(vocab.merges)))))
+    print("tokenisation ->", "|".join(vocab.show(t) for t in vocab.encode("tokenisation")))
+    torch.save({{"base": cfg.base, "merges": [list(p) for p in vocab.merges]}}, "{stem}.pt")
+    print("saved the merges to {stem}.pt")
+'''
+
 FOOTER = '''
 
 if __name__ == "__main__":
@@ -344,8 +406,9 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
     if target.suffix != ".py":
         target = target.with_suffix(".py")
     defaults = {f.name: f.default for f in dataclasses.fields(info.config)}
-    code = HEADER.format(title=info.title, name=target.name, note=NOTES.get(info.slug, ""),
-                         defaults=_pretty(defaults))
+    header = TOKENISER_HEADER if family == "tokeniser" else HEADER
+    code = header.format(title=info.title, name=target.name, note=NOTES.get(info.slug, ""),
+                         defaults=_pretty(defaults), stem=target.stem)
     code += "\n\n" + "\n\n\n".join(_source_of(HERE / f"{module}.py", name) for name in names) + "\n"
     reshape = "x_tr, x_te = x_tr.view(-1, 8, 8), x_te.view(-1, 8, 8)  # one row per time step\n    " \
         if info.slug == "rnn-lstm-gru" else ""
@@ -362,6 +425,11 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
     partial.replace(target)
     if family == "language_model":
         target.with_suffix(".txt").write_text(lesson_text(resources), encoding="utf-8")
+    if family == "tokeniser":
+        texts = track_texts(resources)
+        held_out = texts.pop(defaults["held_out"], "")
+        target.with_suffix(".txt").write_text("\n\n".join(texts.values()), encoding="utf-8")
+        target.with_name(target.stem + "-heldout.txt").write_text(held_out, encoding="utf-8")
     return target
 
 

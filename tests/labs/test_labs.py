@@ -25,6 +25,7 @@ TINY = {
     "optimisers": {"epochs": 1, "hidden": 8},
     "compression": {"epochs": 1, "channels": 4, "student_channels": 2, "finetune_epochs": 0},
     "vit": {"epochs": 1, "width": 8, "layers": 1, "heads": 2, "batch_size": 256},
+    "bpe-tokeniser": {"epochs": 1, "merges_per_epoch": 20},
 }
 
 
