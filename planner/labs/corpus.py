@@ -1,4 +1,4 @@
-"""The Transformer lab's training text: the lessons' Markdown. Torch-free, so `lab export` can
+"""The Transformer and LoRA labs' training text: the lessons' Markdown. Torch-free, so `lab export` can
 write the same text beside its script."""
 
 from __future__ import annotations
@@ -23,3 +23,13 @@ def lesson_text(resources: Path | None) -> str:
         raise LodestarError(f"too little lesson text under {root / 'topics'} to train on "
                             f"({len(corpus)} characters)")
     return corpus
+
+
+def track_texts(resources: Path | None) -> dict[str, str]:
+    """Each track's lessons (a folder under topics/), joined in the order `lesson_text` uses."""
+    root = resources or Path(__file__).resolve().parents[2] / "resources"
+    tracks: dict[str, list[str]] = {}
+    for path in sorted((root / "topics").glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        tracks.setdefault(path.parent.name, []).append(re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S).strip())
+    return {track: "\n\n".join(parts) for track, parts in tracks.items()}
