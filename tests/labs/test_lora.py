@@ -56,17 +56,17 @@ def test_add_lora_freezes_the_model_and_adapts_the_chosen_projections():
 
 def test_a_tiny_run_compares_full_and_low_rank_fine_tuning(tmp_path):
     run = run_inline("lora", checkpoint_dir=tmp_path, **LORA)
-    for name in ("full", "lora-r1", "lora-r4", "lora-r16"):
+    for name in ("full", "lora-r1", "lora-r2", "lora-r16"):
         assert len(run.curve(f"{name}/train/loss")) == 2
         assert len(run.curve(f"{name}/val/loss")) == 2  # before fine-tuning and after the epoch
     assert len(run.curve("pretrain/train/loss")) == 3
     metrics = run.result["metrics"]
-    assert metrics["lora/gap"] == pytest.approx(metrics["lora-r4/val/loss"] - metrics["full/val/loss"])
-    assert metrics["lora-r1/params"] < metrics["lora-r4/params"] < metrics["lora-r16/params"]
-    assert metrics["lora/share"] == pytest.approx(metrics["lora-r4/params"] / metrics["full/params"])
+    assert metrics["lora/gap"] == pytest.approx(metrics["lora-r2/val/loss"] - metrics["full/val/loss"])
+    assert metrics["lora-r1/params"] < metrics["lora-r2/params"] < metrics["lora-r16/params"]
+    assert metrics["lora/share"] == pytest.approx(metrics["lora-r2/params"] / metrics["full/params"])
     visuals = {v.kind: v for v in run.of("Visual")}
     scatter = visuals["scatter"]
-    assert scatter.array.shape == (4, 2) and scatter.meta["names"] == ["full", "lora-r1", "lora-r4", "lora-r16"]
+    assert scatter.array.shape == (4, 2) and scatter.meta["names"] == ["full", "lora-r1", "lora-r2", "lora-r16"]
     assert visuals["heatmap"].array.shape == (16, 16 + 2 + 16)
     assert visuals["text"].meta["text"].count("--- ") == 4
     assert "What just happened" in run.of("Log")[-1].text
