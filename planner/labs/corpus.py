@@ -30,6 +30,6 @@ def track_texts(resources: Path | None) -> dict[str, str]:
     root = resources or Path(__file__).resolve().parents[2] / "resources"
     tracks: dict[str, list[str]] = {}
     for path in sorted((root / "topics").glob("*/*.md")):
-        text = path.read_text(encoding="utf-8")
-        tracks.setdefault(path.parent.name, []).append(re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S).strip())
+        text = re.sub(r"\A---\n.*?\n---\n", "", path.read_text(encoding="utf-8"), flags=re.S)
+        tracks.setdefault(path.parent.name, []).append(text.strip())
     return {track: "\n\n".join(parts) for track, parts in tracks.items()}

@@ -355,7 +355,8 @@ def main():
         nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimiser.step()
     if rank == 0:
-        print(f"pre-trained: held-out validation loss {{evaluate(base, val_x, val_y):.3f}} nats/char", flush=True)
+        before = evaluate(base, val_x, val_y)
+        print(f"pre-trained: held-out validation loss {{before:.3f}} nats/char", flush=True)
 
     # 2. fine-tune copies on the held-out track: every weight, and LoRA adapters at three ranks
     models = {{"full": copy.deepcopy(base)}}

@@ -66,7 +66,8 @@ def test_a_tiny_run_compares_full_and_low_rank_fine_tuning(tmp_path):
     assert metrics["lora/share"] == pytest.approx(metrics["lora-r2/params"] / metrics["full/params"])
     visuals = {v.kind: v for v in run.of("Visual")}
     scatter = visuals["scatter"]
-    assert scatter.array.shape == (4, 2) and scatter.meta["names"] == ["full", "lora-r1", "lora-r2", "lora-r16"]
+    assert scatter.array.shape == (4, 2)
+    assert scatter.meta["names"] == ["full", "lora-r1", "lora-r2", "lora-r16"]
     assert visuals["heatmap"].array.shape == (16, 16 + 2 + 16)
     assert visuals["text"].meta["text"].count("--- ") == 4
     assert "What just happened" in run.of("Log")[-1].text
@@ -88,6 +89,9 @@ def test_heads_that_do_not_divide_the_width_are_refused():
 def test_a_diverging_adapter_fails_naming_the_model_and_the_setting(monkeypatch):
     from planner.labs import lora
 
-    monkeypatch.setattr(lora.LoRALinear, "forward", lambda self, x: self.base(x) + self.B.sum() * float("nan"))
+    def broken(self, x):
+        return self.base(x) + self.B.sum() * float("nan")
+
+    monkeypatch.setattr(lora.LoRALinear, "forward", broken)
     with pytest.raises(engine.Diverged, match=r"lora-r1 diverged; try a lower learning rate \(lora_lr\)"):
         run_inline("lora", **LORA)
