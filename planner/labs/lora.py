@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from planner.core.errors import LabConfigError, LodestarError
+from planner.core.errors import CheckpointError, LabConfigError, LodestarError
 from planner.core.events import LabEvent, Log, Metric, Started, Visual
 from planner.labs import engine
 from planner.labs.catalogue import LoraConfig
@@ -81,9 +81,9 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 25
     return total / len(x)
 
 
-def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
-    if cfg.width % cfg.heads:
-        raise LabConfigError("heads", f"{cfg.heads} does not divide the width {cfg.width}")
+def lesson_data(cfg: LoraConfig, session: engine.Session):
+    """The alphabet, the pre-training text (every other track) and the held-out track's text,
+    as character indices."""
     tracks = track_texts(session.resources_dir)
     if cfg.track not in tracks:
         raise LabConfigError("track", f"there are no lessons in the {cfg.track!r} track")
@@ -94,8 +94,15 @@ def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
     chars = sorted(set(pretext + held_out))
     index = {c: i for i, c in enumerate(chars)}
     encode = lambda text: torch.tensor([index[c] for c in text], dtype=torch.long)  # noqa: E731
+    return chars, encode(pretext), encode(held_out)
+
+
+def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
+    if cfg.width % cfg.heads:
+        raise LabConfigError("heads", f"{cfg.heads} does not divide the width {cfg.width}")
+    chars, pre_data, tune = lesson_data(cfg, session)
+    index = {c: i for i, c in enumerate(chars)}
     dev = session.device
-    pre_data, tune = encode(pretext), encode(held_out)
     cut = int(0.9 * len(tune))
     tune_train, (val_x, val_y) = tune[:cut], (t.to(dev) for t in windows(tune[cut:], cfg.block_size))
 
@@ -108,21 +115,45 @@ def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
 
     base = CharTransformer(len(chars), cfg).to(dev)
     yield Started(session.lab, "", engine.count_params(base), {})
-    yield Log(f"Pre-training on {len(pretext):,} characters of lessons; fine-tuning on the "
-              f"{cfg.track!r} track ({len(held_out):,} characters, the last 10% for validation).")
+    yield Log(f"Pre-training on {len(pre_data):,} characters of lessons; fine-tuning on the "
+              f"{cfg.track!r} track ({len(tune):,} characters, the last 10% for validation).")
     state = session.resume_state()
     if state is not None:
+        if state.get("track") != cfg.track:
+            raise CheckpointError(f"the checkpoint's model was pre-trained with the {state.get('track')!r} "
+                                  f"track held out, so it has read the {cfg.track!r} lessons; choose "
+                                  f"track {state.get('track')} or start afresh")
         engine.restore(base, state["base"], "pre-trained model")
         yield Log("Resumed with the checkpoint's pre-trained model: pre-training skipped.")
     else:
         yield from _pretrain(base, cfg, session, batch, pre_data)
-    step = cfg.pretrain_steps
     before = evaluate(base, val_x, val_y)
-    yield Metric(step, 0, "base/val/loss", before)
+    yield Metric(cfg.pretrain_steps, 0, "base/val/loss", before)
     yield Log(f"Before fine-tuning: {before:.3f} nats per character on the held-out validation text. "
               "Watch the val/loss curves: every model starts there; look for how far each rank follows "
               "full fine-tuning down.")
 
+    models, trainable, val, step, epoch = yield from _fine_tune(base, before, cfg, session, batch,
+                                                                tune_train, val_x, val_y)
+    yield from _pictures(models, val, trainable, cfg, session, step, chars, index)
+    chosen = f"lora-r{cfg.rank}"
+    gap, share = val[chosen] - val["full"], trainable[chosen] / trainable["full"]
+    yield Metric(step, epoch, "lora/gap", gap)
+    yield Metric(step, epoch, "lora/share", share)
+    yield Log(_report(val, trainable, before, chosen))
+    extra = {"chars": "".join(chars), "track": cfg.track}
+    yield from engine.save_parts(session, step, epoch, extra, base=base,
+                                 adapters={n: m for n, m in models.items() if n != "full"})
+    metrics = ({f"{n}/val/loss": v for n, v in val.items()}
+               | {f"{n}/params": float(p) for n, p in trainable.items()})
+    return {"metrics": metrics | {"base/val/loss": before, "lora/gap": gap, "lora/share": share},
+            "target_reached": gap <= TARGET_GAP and share < TARGET_SHARE and epoch == cfg.epochs}
+
+
+def _fine_tune(base, before, cfg: LoraConfig, session: engine.Session, batch, data, val_x, val_y):
+    """Copies of `base`, one trained whole and one per rank with LoRA adapters, each step on the
+    same batch; returns (models, trainable parameters, final validation losses, step, epoch)."""
+    step = cfg.pretrain_steps
     models = {"full": copy.deepcopy(base)}
     for rank in sorted({COMPARED_RANKS[0], cfg.rank, COMPARED_RANKS[1]}):
         torch.manual_seed(cfg.seed + rank)  # each rank's A drawn the same on every run
@@ -141,7 +172,7 @@ def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
         for _ in range(cfg.steps_per_epoch):
             if session.stopped:
                 break
-            x, y = batch(tune_train)
+            x, y = batch(data)
             for name, optimiser in optimisers.items():   # warm-up, then cosine decay, as in pre-training
                 for group in optimiser.param_groups:
                     group["lr"] = lr_at(step - cfg.pretrain_steps, total, peaks[name], warmup=10)
@@ -155,19 +186,7 @@ def train(cfg: LoraConfig, session: engine.Session) -> Iterator[LabEvent]:
         for name, model in models.items():
             val[name] = evaluate(model, val_x, val_y)
             yield Metric(step, epoch, f"{name}/val/loss", val[name])
-
-    yield from _pictures(models, val, trainable, cfg, session, step, chars, index)
-    chosen = f"lora-r{cfg.rank}"
-    gap, share = val[chosen] - val["full"], trainable[chosen] / trainable["full"]
-    yield Metric(step, epoch, "lora/gap", gap)
-    yield Metric(step, epoch, "lora/share", share)
-    yield Log(_report(val, trainable, before, chosen))
-    yield from engine.save_parts(session, step, epoch, {"chars": "".join(chars)}, base=base,
-                                 adapters={n: m for n, m in models.items() if n != "full"})
-    metrics = ({f"{n}/val/loss": v for n, v in val.items()}
-               | {f"{n}/params": float(p) for n, p in trainable.items()})
-    return {"metrics": metrics | {"base/val/loss": before, "lora/gap": gap, "lora/share": share},
-            "target_reached": gap <= TARGET_GAP and share < TARGET_SHARE and epoch == cfg.epochs}
+    return models, trainable, val, step, epoch
 
 
 def _pretrain(model, cfg: LoraConfig, session: engine.Session, batch, data) -> Iterator[LabEvent]:

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from planner.core.errors import LabConfigError
+from planner.core.errors import CheckpointError, LabConfigError
 from planner.labs import engine
 from tests.labs.conftest import run_inline
 from tests.labs.test_labs import TINY
@@ -79,6 +79,8 @@ def test_resuming_reuses_the_pre_trained_model(tmp_path):
     again = run_inline("lora", resume=path, **LORA)
     assert again.curve("pretrain/train/loss") == []
     assert again.curve("base/val/loss") == pytest.approx(first.curve("base/val/loss"))
+    with pytest.raises(CheckpointError, match="pre-trained with the 'product' track held out"):
+        run_inline("lora", resume=path, **{**LORA, "track": "teaching"})
 
 
 def test_heads_that_do_not_divide_the_width_are_refused():
