@@ -207,8 +207,7 @@ def _pretrain(model, cfg: LoraConfig, session: engine.Session, batch, data) -> I
 def _pictures(models, val, trainable, cfg, session, step, chars, index) -> Iterator[LabEvent]:
     names = list(models)
     points = np.array([[math.log10(trainable[n]), val[n]] for n in names])
-    yield Visual("scatter", "validation loss (y) against log10 trainable parameters (x): look for small "
-                 "ranks landing close to full fine-tuning at a tiny fraction of its parameters",
+    yield Visual("scatter", "val loss (y), log10 trainable parameters (x): how near full each rank gets",
                  points, step, {"labels": np.arange(len(names)), "names": names})
     lora = models[f"lora-r{cfg.rank}"].blocks[0].attn.proj
     full_delta = models["full"].blocks[0].attn.proj.weight - lora.base.weight
