@@ -44,6 +44,7 @@ TARGETS = {
     "vae": lambda m: m.get("test/reconstruction", 99) <= 21.0,
     "vit": _at_least("test/accuracy", 0.95),
     "bpe-tokeniser": lambda m: m.get("heldout/tokens_per_char", 99) <= 0.38,
+    "lora": lambda m: m.get("lora/gap", 99) <= 0.1 and m.get("lora/share", 1) < 0.05,
 }
 
 

@@ -1,4 +1,4 @@
-"""The Transformer lab's training text: the lessons' Markdown. Torch-free, so `lab export` can
+"""The Transformer and LoRA labs' training text: the lessons' Markdown. Torch-free, so `lab export` can
 write the same text beside its script."""
 
 from __future__ import annotations

@@ -32,6 +32,9 @@ PARTS = {
     "vit": ("classifier", "vit", ["patchify", "RandomShift", "SelfAttention", "Block", "DigitsViT"]),
     "bpe-tokeniser": ("tokeniser", "bpe", ["Pair", "PRE_TOKEN", "pre_tokens", "merge_pair", "WordTable",
                                            "Vocabulary", "best_pair", "Learner"]),
+    "lora": ("lora", "lora", ["transformer:CausalSelfAttention", "transformer:Block",
+                              "transformer:CharTransformer", "transformer:lr_at", "LoRALinear", "add_lora",
+                              "windows", "evaluate"]),
 }
 
 MODEL_BUILDERS = {
@@ -376,6 +379,78 @@ def main():
     print("saved the merges to {stem}.pt")
 '''
 
+LOOPS["lora"] = '''
+
+def main():
+    cfg = settings()
+    device, rank, world, distributed = setup(cfg)
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "{stem}-lessons")
+    tracks = {{}}
+    for name in sorted(os.listdir(folder)):                  # one file of lessons per track
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            tracks[name.removesuffix(".txt")] = f.read()
+    held_out = tracks.pop(cfg.track)
+    pretext = "\\n\\n".join(tracks.values())
+    chars = sorted(set(pretext + held_out))
+    index = {{c: i for i, c in enumerate(chars)}}
+    pre_data = torch.tensor([index[c] for c in pretext], dtype=torch.long)
+    tune = torch.tensor([index[c] for c in held_out], dtype=torch.long)
+    cut = int(0.9 * len(tune))
+    tune_train, (val_x, val_y) = tune[:cut], (t.to(device) for t in windows(tune[cut:], cfg.block_size))
+    generator = torch.Generator().manual_seed(cfg.seed + rank)
+
+    def batch(source):
+        starts = torch.randint(0, len(source) - cfg.block_size - 1, (cfg.batch_size,), generator=generator)
+        x = torch.stack([source[s:s + cfg.block_size] for s in starts])
+        y = torch.stack([source[s + 1:s + cfg.block_size + 1] for s in starts])
+        return x.to(device), y.to(device)
+
+    # 1. pre-train on every track but the held-out one
+    base = CharTransformer(len(chars), cfg).to(device)
+    net = DDP(base) if distributed else base
+    optimiser = torch.optim.AdamW(net.parameters(), lr=cfg.pretrain_lr, weight_decay=0.1, betas=(0.9, 0.95))
+    warmup = min(100, cfg.pretrain_steps // 10 + 1)
+    for step in range(cfg.pretrain_steps):
+        for group in optimiser.param_groups:
+            group["lr"] = lr_at(step, cfg.pretrain_steps, cfg.pretrain_lr, warmup)
+        _, loss = net(*batch(pre_data))
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        optimiser.step()
+    if rank == 0:
+        before = evaluate(base, val_x, val_y)
+        print(f"pre-trained: held-out validation loss {{before:.3f}} nats/char", flush=True)
+
+    # 2. fine-tune copies on the held-out track: every weight, and LoRA adapters at three ranks
+    models = {{"full": copy.deepcopy(base)}}
+    for r in sorted({{1, cfg.rank, 16}}):
+        torch.manual_seed(cfg.seed + r)
+        models[f"lora-r{{r}}"] = add_lora(copy.deepcopy(base), r, cfg.alpha, cfg.adapt)
+    nets = {{n: DDP(m) if distributed else m for n, m in models.items()}}
+    optimisers = {{n: torch.optim.Adam([p for p in m.parameters() if p.requires_grad],
+                                      lr=cfg.lr if n == "full" else cfg.lora_lr) for n, m in nets.items()}}
+    for epoch in range(1, cfg.epochs + 1):
+        for _ in range(cfg.steps_per_epoch):
+            x, y = batch(tune_train)
+            for name, net in nets.items():
+                _, loss = net(x, y)
+                optimisers[name].zero_grad(set_to_none=True)
+                loss.backward()
+                nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad], 1.0)
+                optimisers[name].step()
+        if rank == 0:
+            report = "  ".join(f"{{n}} {{evaluate(m, val_x, val_y):.3f}}" for n, m in models.items())
+            print(f"epoch {{epoch}}: validation loss (nats/char) {{report}}", flush=True)
+    if rank == 0:
+        for name, model in models.items():
+            count = sum(p.numel() for p in model.parameters() if p.requires_grad)
+            print(f"{{name:10}} {{count:>9,}} trainable parameters", flush=True)
+        torch.save({{n: m.state_dict() for n, m in models.items()}}, "{stem}.pt")
+        print("saved {stem}.pt")
+    finish(distributed)
+'''
+
 FOOTER = '''
 
 if __name__ == "__main__":
@@ -391,6 +466,8 @@ NOTES = {
                   "one with Adam.\n",
     "compression": "\nThis script trains the CNN that the app's compression lab then quantises,\n"
                    "prunes and distils.\n",
+    "lora": "\nThe lessons of each track are in the {stem}-lessons folder beside this script;\n"
+            "--track picks the one held out of pre-training and fine-tuned on.\n",
     "gan": "\nThe digits version; the app also trains on 2-D toy data and judges samples with a\n"
            "classifier.\n",
     "vit": "\nIn the app this lab trains with AdamW, warm-up and cosine decay and draws the attention\n"
@@ -407,12 +484,15 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
         target = target.with_suffix(".py")
     defaults = {f.name: f.default for f in dataclasses.fields(info.config)}
     header = TOKENISER_HEADER if family == "tokeniser" else HEADER
-    code = header.format(title=info.title, name=target.name, note=NOTES.get(info.slug, ""),
+    note = NOTES.get(info.slug, "").replace("{stem}", target.stem)
+    code = header.format(title=info.title, name=target.name, note=note,
                          defaults=_pretty(defaults), stem=target.stem)
     code += "\n\n" + "\n\n\n".join(_source_of(HERE / f"{module}.py", name) for name in names) + "\n"
     reshape = "x_tr, x_te = x_tr.view(-1, 8, 8), x_te.view(-1, 8, 8)  # one row per time step\n    " \
         if info.slug == "rnn-lstm-gru" else ""
     code += LOOPS[family].format(stem=target.stem, builder=MODEL_BUILDERS.get(info.slug, ""), reshape=reshape)
+    if family == "lora":
+        code = code.replace("import argparse\n", "import argparse\nimport copy\n", 1)
     if info.slug in ("mlp-from-scratch", "optimisers"):
         # the app's learning rates there are for plain SGD; the script uses Adam
         code = code.replace("lr=cfg.lr)", "lr=1e-3)")
@@ -430,6 +510,11 @@ def export_script(lab: str, target: Path, resources: Path | None = None) -> Path
         held_out = texts.pop(defaults["held_out"], "")
         target.with_suffix(".txt").write_text("\n\n".join(texts.values()), encoding="utf-8")
         target.with_name(target.stem + "-heldout.txt").write_text(held_out, encoding="utf-8")
+    if family == "lora":
+        folder = target.with_name(target.stem + "-lessons")
+        folder.mkdir(exist_ok=True)
+        for track, text in track_texts(resources).items():
+            (folder / f"{track}.txt").write_text(text, encoding="utf-8")
     return target
 
 
@@ -441,6 +526,9 @@ def _pretty(values: dict) -> str:
 def _source_of(path: Path, name: str) -> str:
     """The source text of a top-level class, function or assignment, without its annotations'
     references to Lodestar config classes."""
+    if ":" in name:  # "module:name", from another lab's module
+        module, name = name.split(":")
+        path = path.with_name(f"{module}.py")
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
     for node in tree.body:
@@ -448,5 +536,8 @@ def _source_of(path: Path, name: str) -> str:
             [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
         if name in names:
             source = ast.get_source_segment(text, node)
+            decorators = "".join(f"@{ast.get_source_segment(text, d)}\n" for d in
+                                 getattr(node, "decorator_list", []))
+            source = decorators + source
             return re.sub(r"cfg: [A-Z]\w*Config", "cfg", source)
     raise LookupError(f"{name} not found in {path.name}")

@@ -33,7 +33,9 @@ def test_exported_script_is_standalone_and_trains(lab, tmp_path, capsys):
     assert not re.search(r"^\s*(from|import)\s+planner", code, re.M)  # no Lodestar import
     small = {"transformer": ["--steps_per_epoch", "3", "--sample_length", "5"],
              "attention": ["--steps_per_epoch", "3"],
-             "bpe-tokeniser": ["--merges_per_epoch", "20"]}.get(lab, [])
+             "bpe-tokeniser": ["--merges_per_epoch", "20"],
+             "lora": ["--pretrain_steps", "3", "--steps_per_epoch", "3", "--width", "16", "--heads", "2"]
+             }.get(lab, [])
     result = run_script(target, "--epochs", "1", "--device", "cpu", *small)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "epoch 1" in result.stdout or lab == "gan"
