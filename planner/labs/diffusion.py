@@ -18,7 +18,7 @@ from planner.labs import engine
 from planner.labs.catalogue import DiffusionConfig
 from planner.labs.gan import CONFIDENCE, JUDGE_SAMPLES, TARGET_CONFIDENT, judge_samples, train_judge
 
-JUDGE_EVERY = 25  # epochs between judgements of 1,000 samples
+JUDGE_EVERY = 50  # epochs between judgements of 1,000 samples
 
 
 def beta_schedule(kind: str, timesteps: int) -> torch.Tensor:
