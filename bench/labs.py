@@ -42,6 +42,7 @@ TARGETS = {
     "transformer": lambda m: m.get("val/loss", 99) < 0.75 * m.get("baseline/unigram", 0),
     "gan": _both(_at_least("samples/confident", 0.70), _at_least("samples/digits_present", 10)),
     "vae": lambda m: m.get("test/reconstruction", 99) <= 21.0,
+    "diffusion": _both(_at_least("samples/confident", 0.70), _at_least("samples/digits_present", 10)),
 }
 
 

@@ -124,16 +124,17 @@ class CompressionConfig(LabConfig):
 
 @dataclass(frozen=True)
 class DiffusionConfig(LabConfig):
-    epochs: int = setting(400, min=1, max=100_000, help="Passes over the training digits.")
+    epochs: int = setting(800, min=1, max=100_000, help="Passes over the training digits.")
     timesteps: int = setting(100, min=2, max=2000, help="Noising steps T of the forward process.")
     schedule: str = setting("cosine", choices=("cosine", "linear"),
                             help="Noise schedule: cosine (Nichol & Dhariwal) or linear (Ho et al.).")
-    hidden: int = setting(256, min=8, max=4096, help="Width of the noise-predicting network.")
-    blocks: int = setting(3, min=1, max=16, help="Residual blocks, each told the time step.")
+    hidden: int = setting(128, min=8, max=4096, help="Width of the noise-predicting network.")
+    blocks: int = setting(2, min=1, max=16, help="Residual blocks, each told the time step.")
     lr: float = setting(2e-3, help="Peak Adam learning rate (cosine decay to a tenth).", **LR)
-    batch_size: int = setting(128, min=1, max=4096, help="Digits per gradient step.")
+    batch_size: int = setting(64, min=1, max=4096, help="Digits per gradient step.")
     ema: float = setting(0.995, min=0.0, max=0.99999,
                          help="Samples come from an exponential moving average of the weights (0: off).")
+
 
 @dataclass(frozen=True)
 class Headline:

@@ -179,7 +179,7 @@ def train(cfg: DiffusionConfig, session: engine.Session) -> Iterator[LabEvent]:
                 for averaged, current in zip(ema.parameters(), model.parameters(), strict=True):
                     averaged.lerp_(current, 1 - cfg.ema)
             yield Metric(step, epoch, "train/loss", loss.item())
-        if epoch % 5 == 0 or epoch == cfg.epochs:
+        if epoch % 10 == 0 or epoch == cfg.epochs:
             yield from reverse_pictures(ema, schedule, cfg, step)
         if epoch % JUDGE_EVERY == 0 or epoch == cfg.epochs:
             confident, classes = judge_model(ema, schedule, judge)
@@ -206,23 +206,25 @@ def judge_model(model: Denoiser, schedule: Schedule, judge: nn.Module) -> tuple[
 
 @torch.no_grad()
 def forward_pictures(data: torch.Tensor, schedule: Schedule, step: int) -> Iterator[Visual]:
-    keep = snapshot_steps(schedule.timesteps)
+    keep = snapshot_steps(schedule.timesteps)[::-1]  # 0 first
     x0 = data[:6]
     eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(0)).to(x0.device)
     noisy = [x0 if k == 0 else schedule.noise(x0, torch.full((len(x0),), k - 1, device=x0.device), eps)
-             for k in reversed(keep)]
+             for k in keep]
     grid = torch.stack(noisy, 1).view(-1, 8, 8).float().cpu().numpy()  # one row per digit
-    yield Visual("images", f"forward process: a digit (left) noised to t = {', '.join(map(str, keep[::-1][1:]))}"
-                 " (right); the signal fades into Gaussian noise", grid, step, {"columns": len(keep)})
+    steps = ", ".join(map(str, keep[1:]))
+    yield Visual("images", f"forward process: digits (left) noised in one jump to t = {steps} (right); "
+                 "the digit fades into pure noise", grid, step, {"columns": len(keep)})
 
 
 @torch.no_grad()
-def reverse_pictures(model: Denoiser, schedule: Schedule, cfg: DiffusionConfig, step: int) -> Iterator[Visual]:
+def reverse_pictures(model: Denoiser, schedule: Schedule, cfg: DiffusionConfig,
+                     step: int) -> Iterator[Visual]:
     keep = snapshot_steps(cfg.timesteps)
     final, kept = sample(model, schedule, 64, torch.Generator().manual_seed(cfg.seed), keep)
     rows = torch.stack([kept[k][:6] for k in keep], 1).view(-1, 8, 8).float().cpu().numpy()
     yield Visual("images", f"reverse process: noise at t = {keep[0]} (left) to a digit at t = 0 (right); "
-                 "the shape settles early, detail comes last", rows, step, {"columns": len(keep)})
+                 "the shape settles first, the detail last", rows, step, {"columns": len(keep)})
     yield Visual("images", "64 samples from the same noise each time: look for all ten digits and "
                  "clean strokes", ((final + 1) / 2).view(-1, 8, 8).float().cpu().numpy(), step,
                  {"columns": 8})

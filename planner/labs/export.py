@@ -30,7 +30,8 @@ PARTS = {
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
     "diffusion": ("diffusion", "diffusion",
-                  ["beta_schedule", "Schedule", "sinusoidal_embedding", "Block", "Denoiser", "sample", "lr_at"]),
+                  ["beta_schedule", "Schedule", "sinusoidal_embedding", "Block", "Denoiser", "sample",
+                   "lr_at"]),
 }
 
 MODEL_BUILDERS = {
