@@ -159,7 +159,6 @@ def train(cfg: DiffusionConfig, session: engine.Session) -> Iterator[LabEvent]:
     judge = train_judge(session, split)
     yield from forward_pictures(data, schedule, step)
     total = cfg.epochs * math.ceil(len(data) / cfg.batch_size)
-    confident, classes = 0.0, 0
     while epoch < cfg.epochs and not session.stopped:
         epoch += 1
         for idx in engine.batches(len(data), cfg.batch_size, session.generator, dev):
@@ -181,12 +180,10 @@ def train(cfg: DiffusionConfig, session: engine.Session) -> Iterator[LabEvent]:
             yield Metric(step, epoch, "train/loss", loss.item())
         if epoch % 10 == 0 or epoch == cfg.epochs:
             yield from reverse_pictures(ema, schedule, cfg, step)
-        if epoch % JUDGE_EVERY == 0 or epoch == cfg.epochs:
-            confident, classes = judge_model(ema, schedule, judge)
-            yield Metric(step, epoch, "samples/confident", confident)
-            yield Metric(step, epoch, "samples/digits_present", classes)
+        if epoch % JUDGE_EVERY == 0 and epoch < cfg.epochs:
+            yield from judged(ema, schedule, judge, step, epoch)
     yield from engine.save_parts(session, step, epoch, model=model, ema=ema, optimiser=optimiser)
-    confident, classes = judge_model(ema, schedule, judge)
+    confident, classes = yield from judged(ema, schedule, judge, step, epoch)
     reached = confident >= TARGET_CONFIDENT and classes == 10
     yield Log(f"What just happened: the network learned to predict the noise hidden in a digit at any of "
               f"{cfg.timesteps} noise levels. Starting from pure noise and removing the predicted noise "
@@ -195,6 +192,15 @@ def train(cfg: DiffusionConfig, session: engine.Session) -> Iterator[LabEvent]:
               f"10 digits ({'target reached' if reached else 'target not reached'}).")
     return {"metrics": {"samples/confident": confident, "samples/digits_present": classes},
             "target_reached": reached}
+
+
+def judged(model: Denoiser, schedule: Schedule, judge: nn.Module, step: int,
+           epoch: int) -> Iterator[Metric]:
+    """Judge 1,000 samples and report it; returns (share confident, digits present)."""
+    confident, classes = judge_model(model, schedule, judge)
+    yield Metric(step, epoch, "samples/confident", confident)
+    yield Metric(step, epoch, "samples/digits_present", classes)
+    return confident, classes
 
 
 @torch.no_grad()
