@@ -74,7 +74,7 @@ def sinusoidal_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     half = dim // 2
     freqs = torch.exp(-math.log(10_000) * torch.arange(half, device=t.device) / half)  # (dim/2,)
     angles = t.float().unsqueeze(1) * freqs                                              # (B, dim/2)
-    return torch.cat([angles.sin(), angles.cos()], 1)                                   # (B, dim)
+    return F.pad(torch.cat([angles.sin(), angles.cos()], 1), (0, dim % 2))              # (B, dim)
 
 
 class Block(nn.Module):
