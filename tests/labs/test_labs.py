@@ -272,3 +272,11 @@ def test_diffusion_refuses_an_unknown_schedule():
 
     with pytest.raises(LodestarError, match="schedule: 'quadratic' is not one of cosine, linear"):
         with_settings(DiffusionConfig(), {"schedule": "quadratic"})
+
+
+def test_diffusion_stops_with_a_clear_message_when_the_loss_is_nan(monkeypatch):
+    from planner.labs import diffusion
+
+    monkeypatch.setattr(diffusion.Schedule, "noise", lambda self, x0, t, eps: x0 * float("nan"))
+    with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
+        run_inline("diffusion", **TINY["diffusion"])
