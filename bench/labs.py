@@ -45,6 +45,7 @@ TARGETS = {
     "vit": _at_least("test/accuracy", 0.95),
     "bpe-tokeniser": lambda m: m.get("heldout/tokens_per_char", 99) <= 0.38,
     "lora": lambda m: m.get("lora/gap", 99) <= 0.1 and m.get("lora/share", 1) < 0.05,
+    "diffusion": _both(_at_least("samples/confident", 0.70), _at_least("samples/digits_present", 10)),
 }
 
 

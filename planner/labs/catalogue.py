@@ -184,6 +184,20 @@ class LoraConfig(LabConfig):
 
 
 @dataclass(frozen=True)
+class DiffusionConfig(LabConfig):
+    epochs: int = setting(800, min=1, max=100_000, help="Passes over the training digits.")
+    timesteps: int = setting(100, min=2, max=2000, help="Noising steps T of the forward process.")
+    schedule: str = setting("cosine", choices=("cosine", "linear"),
+                            help="Noise schedule: cosine (Nichol & Dhariwal) or linear (Ho et al.).")
+    hidden: int = setting(128, min=8, max=4096, help="Width of the noise-predicting network.")
+    blocks: int = setting(2, min=1, max=16, help="Residual blocks, each told the time step.")
+    lr: float = setting(2e-3, help="Peak Adam learning rate (cosine decay to a tenth).", **LR)
+    batch_size: int = setting(64, min=1, max=4096, help="Digits per gradient step.")
+    ema: float = setting(0.995, min=0.0, max=0.99999,
+                         help="Samples come from an exponential moving average of the weights (0: off).")
+
+
+@dataclass(frozen=True)
 class Headline:
     """A number that ranks a lab's runs: what "best result" means for it. Read from the final
     metrics a run's summary holds; several metrics combine into their worst (each must be good,
@@ -303,6 +317,9 @@ LABS: tuple[LabInfo, ...] = (
             "LoRA at rank 2 within 0.1 nats/char of full fine-tuning's validation loss, with under 5% "
             "of its trainable parameters",
             (Headline(("lora/gap",), "nats/char above full fine-tuning", higher_is_better=False),)),
+    LabInfo("diffusion", "Diffusion model (DDPM)", "diffusion", DiffusionConfig, "digits",
+            "at least 70% of samples classified with confidence above 0.9, all 10 digits present",
+            (Headline(("samples/confident",), "of samples classified confidently", percent=True),)),
 )
 
 

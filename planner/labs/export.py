@@ -30,6 +30,9 @@ PARTS = {
     "gan": ("gan", "gan", ["Generator", "Discriminator"]),
     "vae": ("vae", "vae", ["VAE"]),
     "vit": ("classifier", "vit", ["patchify", "RandomShift", "SelfAttention", "Block", "DigitsViT"]),
+    "diffusion": ("diffusion", "diffusion",
+                  ["beta_schedule", "Schedule", "sinusoidal_embedding", "Block", "Denoiser", "sample",
+                   "lr_at"]),
     "bpe-tokeniser": ("tokeniser", "bpe", ["Pair", "PRE_TOKEN", "pre_tokens", "merge_pair", "WordTable",
                                            "Vocabulary", "best_pair", "Learner"]),
     "lora": ("lora", "lora", ["transformer:CausalSelfAttention", "transformer:Block",
@@ -451,6 +454,51 @@ def main():
     finish(distributed)
 '''
 
+LOOPS["diffusion"] = '''
+
+def main():
+    cfg = settings()
+    device, rank, world, distributed = setup(cfg)
+    x_tr, _, _, _ = digits(device)
+    data = x_tr * 2 - 1                                    # pixels in [-1, 1]
+    schedule = Schedule(cfg.schedule, cfg.timesteps, device)
+    model = Denoiser(cfg.hidden, cfg.blocks).to(device)
+    ema = Denoiser(cfg.hidden, cfg.blocks).to(device).requires_grad_(False)
+    ema.load_state_dict(model.state_dict())                # samples come from the averaged weights
+    net = DDP(model) if distributed else model
+    optimiser = torch.optim.Adam(net.parameters(), lr=cfg.lr)
+    generator = torch.Generator().manual_seed(cfg.seed + rank)
+    total = cfg.epochs * math.ceil(len(data) / world / cfg.batch_size)
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        mine = shard(len(data), rank, world, generator).to(device)
+        for start in range(0, len(mine), cfg.batch_size):
+            x0 = data[mine[start:start + cfg.batch_size]]
+            t = torch.randint(0, cfg.timesteps, (len(x0),), generator=generator).to(device)
+            eps = torch.randn(x0.shape, generator=generator).to(device)
+            for group in optimiser.param_groups:
+                group["lr"] = lr_at(step, total, cfg.lr)
+            _, loss = net(schedule.noise(x0, t, eps), t, eps)   # predict the noise that was added
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            step += 1
+            with torch.no_grad():
+                for averaged, current in zip(ema.parameters(), model.parameters()):
+                    averaged.lerp_(current, 1 - cfg.ema)
+        if rank == 0 and (epoch % 50 == 0 or epoch == cfg.epochs):
+            print(f"epoch {{epoch}}: train loss {{loss.item():.4f}}", flush=True)
+    if rank == 0:
+        torch.save(ema.state_dict(), "{stem}.pt")
+        samples, _ = sample(ema, schedule, 8, torch.Generator().manual_seed(0))
+        for image in samples.view(-1, 8, 8).cpu():                      # a look at a few samples
+            print("\\n".join("".join(" .:*#"[int((v + 1) / 2 * 4.99)] for v in row) for row in image))
+            print()
+        print("saved the averaged denoiser to {stem}.pt")
+    finish(distributed)
+'''
+
+
 FOOTER = '''
 
 if __name__ == "__main__":
@@ -468,6 +516,8 @@ NOTES = {
                    "prunes and distils.\n",
     "lora": "\nThe lessons of each track are in the {stem}-lessons folder beside this script;\n"
             "--track picks the one held out of pre-training and fine-tuned on.\n",
+    "diffusion": "\nThe app also shows the forward and reverse processes and judges samples with a\n"
+                 "classifier; this script prints a few samples as text.\n",
     "gan": "\nThe digits version; the app also trains on 2-D toy data and judges samples with a\n"
            "classifier.\n",
     "vit": "\nIn the app this lab trains with AdamW, warm-up and cosine decay and draws the attention\n"

@@ -18,7 +18,7 @@ def test_lab_list_names_every_lab_and_its_target(capsys):
     assert main(["lab", "list"]) == 0
     out = capsys.readouterr().out
     for slug in ("mlp-from-scratch", "cnn", "rnn-lstm-gru", "attention", "transformer", "gan", "vae",
-                 "optimisers", "compression", "vit", "bpe-tokeniser", "lora"):
+                 "optimisers", "compression", "vit", "bpe-tokeniser", "lora", "diffusion"):
         assert slug in out
     assert main(["lab", "list", "cnn"]) == 0
     assert "lr               = 0.003" in capsys.readouterr().out

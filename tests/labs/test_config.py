@@ -15,7 +15,7 @@ from planner.labs.config import from_dict
 def test_every_lab_has_a_valid_default_and_documented_settings():
     assert {lab.slug for lab in LABS} == {
         "mlp-from-scratch", "cnn", "rnn-lstm-gru", "attention", "transformer", "gan", "vae",
-        "optimisers", "compression", "vit", "bpe-tokeniser", "lora"}
+        "optimisers", "compression", "vit", "bpe-tokeniser", "lora", "diffusion"}
     for lab in LABS:
         validate(lab.config())
         for spec in specs(lab.config):

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from planner.core.errors import CheckpointError, LodestarError
-from planner.labs import engine, lab_info
+from planner.labs import engine, lab_info, with_settings
 from tests.labs.conftest import run_inline
 
 TINY = {
@@ -28,6 +28,7 @@ TINY = {
     "bpe-tokeniser": {"epochs": 1, "merges_per_epoch": 20},
     "lora": {"pretrain_steps": 3, "epochs": 1, "steps_per_epoch": 2, "width": 16, "heads": 2,
              "block_size": 16, "sample_length": 8},
+    "diffusion": {"epochs": 1, "hidden": 16, "blocks": 1, "timesteps": 8, "batch_size": 256},
 }
 
 
@@ -295,3 +296,61 @@ def test_vit_reports_a_diverging_loss(monkeypatch):
     monkeypatch.setattr(vit.DigitsViT, "forward", broken)
     with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
         run_inline("vit", **TINY["vit"])
+
+
+def test_diffusion_shows_both_processes_and_judges_its_samples():
+    run = run_inline("diffusion", **TINY["diffusion"])
+    assert len(run.curve("train/loss")) == 6  # 1,437 training digits in batches of 256
+    pictures = {v.name.split(":")[0]: v for v in run.of("Visual")}
+    columns = len((8, 6, 4, 2, 1, 0))  # t = T, 3T/4, T/2, T/4, T/8 and 0 (T/16 rounds to 0)
+    assert pictures["forward process"].array.shape == (6 * columns, 8, 8)
+    assert pictures["reverse process"].array.shape == (6 * columns, 8, 8)
+    assert pictures["64 samples from the same noise each time"].array.shape == (64, 8, 8)
+    assert 0.0 <= run.curve("samples/confident")[-1] <= 1.0
+    assert run.result["metrics"]["samples/digits_present"] in range(11)
+    assert run.of("Log")[-1].text.startswith("What just happened")
+
+
+@pytest.mark.parametrize("kind", ["linear", "cosine"])
+def test_diffusion_schedule_destroys_the_signal_and_its_reverse_step_is_the_posterior(kind):
+    from planner.labs.diffusion import Schedule
+
+    schedule = Schedule(kind, 100, torch.device("cpu"))
+    assert torch.all(schedule.alpha_bars[1:] < schedule.alpha_bars[:-1])  # the signal only fades
+    assert schedule.alpha_bars[-1] < 1e-3 < 0.98 < schedule.alpha_bars[0]
+    # noised in one jump, x_t has variance 1 - alphabar_t around sqrt(alphabar_t) x_0
+    g = torch.Generator().manual_seed(0)
+    x0 = torch.full((20_000, 64), 0.5)
+    t = torch.full((20_000,), 49)
+    xt = schedule.noise(x0, t, torch.randn(x0.shape, generator=g))
+    alpha_bar = schedule.alpha_bars[49]
+    assert xt.mean().item() == pytest.approx(0.5 * alpha_bar.sqrt().item(), abs=0.01)
+    assert xt.var().item() == pytest.approx(1 - alpha_bar.item(), abs=0.01)
+    # told the true noise, the last reverse step returns the clean digit exactly
+    x0 = torch.rand(4, 64) * 2 - 1
+    eps = torch.randn(4, 64, generator=g)
+    x1 = schedule.noise(x0, torch.zeros(4, dtype=torch.long), eps)
+    assert torch.allclose(schedule.step(x1, 0, eps, torch.zeros_like(x1)), x0, atol=1e-5)
+    # and from any t the reverse mean is the posterior mean of q(x_{t-1} | x_t, x_0)
+    b = schedule.betas.double()
+    ab = schedule.alpha_bars.double()
+    a_prev = ab[29]
+    xt = schedule.noise(x0, torch.full((4,), 30), eps).double()
+    expected = (a_prev.sqrt() * b[30] * x0 + (1 - b[30]).sqrt() * (1 - a_prev) * xt) / (1 - ab[30])
+    assert torch.allclose(schedule.step(xt.float(), 30, eps, torch.zeros_like(x0)).double(), expected,
+                          atol=1e-4)
+
+
+def test_diffusion_refuses_an_unknown_schedule():
+    from planner.labs.catalogue import DiffusionConfig
+
+    with pytest.raises(LodestarError, match="schedule: 'quadratic' is not one of cosine, linear"):
+        with_settings(DiffusionConfig(), {"schedule": "quadratic"})
+
+
+def test_diffusion_stops_with_a_clear_message_when_the_loss_is_nan(monkeypatch):
+    from planner.labs import diffusion
+
+    monkeypatch.setattr(diffusion.Schedule, "noise", lambda self, x0, t, eps: x0 * float("nan"))
+    with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
+        run_inline("diffusion", **TINY["diffusion"])

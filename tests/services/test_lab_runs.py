@@ -122,7 +122,7 @@ def test_standings_are_the_profiles_own_newest_run_best_results_and_completion(l
 
     mine = lodestar.lab_standings(ada)
     assert set(mine) == {"mlp-from-scratch", "cnn", "rnn-lstm-gru", "attention", "transformer", "gan",
-                         "vae", "optimisers", "compression", "vit", "bpe-tokeniser", "lora"}
+                         "vae", "optimisers", "compression", "vit", "bpe-tokeniser", "lora", "diffusion"}
     cnn = mine["cnn"]
     assert cnn.last.id == failed.id
     assert [(b.run.id, b.value) for b in cnn.best] == [(good.id, 0.98)]  # not Grace's 0.99
