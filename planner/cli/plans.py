@@ -134,7 +134,7 @@ def _draft(base: Profile, args: argparse.Namespace) -> Profile:
 def _show(lodestar: Lodestar, profile: Profile) -> int:
     roles = {r.slug: r.name for r in lodestar.roles()}
     print(f"{profile.name}: {roles.get(profile.target_role or '', 'no role yet')}"
-          + (f", {RoleLevel(profile.role_level).label.lower()} level" if profile.target_role else "")
+          + (f", {RoleLevel(profile.role_level).short}" if profile.target_role else "")
           + (f" (and {roles.get(profile.secondary_role, profile.secondary_role)})"
              if profile.secondary_role else ""))
     days = ", ".join(WEEKDAYS[d] for d in profile.study_days)

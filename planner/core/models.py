@@ -46,6 +46,11 @@ class RoleLevel(StrEnum):
     def label(self) -> str:
         return {"entry": "Entry (first job)", "mid": "Mid-level", "senior": "Senior"}[self.value]
 
+    @property
+    def short(self) -> str:
+        """How the level reads after a role's name: "entry level", "mid-level", "senior level"."""
+        return {"entry": "entry level", "mid": "mid-level", "senior": "senior level"}[self.value]
+
 
 class DeadlineKind(StrEnum):
     ABSTRACT = "abstract"

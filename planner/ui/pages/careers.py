@@ -118,7 +118,7 @@ class CareersPage(QWidget):
             f"<h1>{html.escape(role.name)}</h1><p>{html.escape(role.description)}</p>"
             f"<h2>A day in the role</h2><ul>{day}</ul>"
             "<h2>Skills it asks for</h2>"
-            f"<p>Target level out of 5 at {html.escape(level.label.lower())} level (your plan's "
+            f"<p>Target level out of 5 at {html.escape(level.short)} (your plan's "
             "level; change it in your profile), the targets at each stage, and how much each "
             "skill weighs in this role.</p>"
             '<table cellpadding="4"><tr><th align="left">Skill</th><th align="left">Target</th>'

@@ -198,7 +198,7 @@ class StudyPlanPage(QWidget):
         roles = {r.slug: r.name for r in self.lodestar.roles()}
         role = roles.get(p.target_role or "", "")
         second = f" + {roles.get(p.secondary_role, '')}" if p.secondary_role else ""
-        level = f" ({RoleLevel(p.role_level).label.lower()})" if role else ""
+        level = f" ({RoleLevel(p.role_level).short})" if role else ""
         self.heading.setText(f"{p.name} · {role}{level}{second}" if role
                              else f"{p.name} · no target role yet")
         if not p.target_role:

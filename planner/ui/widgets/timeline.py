@@ -1,7 +1,8 @@
 """The study plan as a timeline: one row per week, its lessons, labs and review under it.
 
 Past weeks show what the plan of the time asked and what got done; this week is bold and
-expanded; later weeks are collapsed. Each item row carries what it opens (a topic or a lab).
+expanded (or, before the plan starts, its first week); later weeks are collapsed. Each item row
+carries what it opens (a topic or a lab).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class PlanTimeline(QTreeWidget):
             self._past_week(week, titles, today, muted)
         for week in plan.weeks if plan else ():
             self._plan_week(week, states, today, plan.target_date)
+            if self.current_week is None and week.start > today:
+                self.current_week = self.topLevelItem(self.topLevelItemCount() - 1)  # the next week
         if self.current_week is not None:
             self.current_week.setExpanded(True)
             self.scrollToItem(self.current_week, QTreeWidget.ScrollHint.PositionAtTop)
