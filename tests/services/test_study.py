@@ -139,8 +139,10 @@ def test_a_role_no_topic_can_reach_is_a_clear_error(lodestar, pack):
 
 
 def test_plan_exports_as_calendar_and_markdown(synced, tmp_path):
+    # Export writes the current plan, which is made afresh for today's week (the test clock's),
+    # so plan for that day too.
     ada = synced.save_profile(draft(study_days=(1, 3)), today=TODAY)
-    plan = synced.replan(ada.id, "first", TODAY).plan
+    plan = synced.replan(ada.id, "first", date.today()).plan
     ics = synced.export_plan(ada.id, tmp_path / "plan.ics")
     calendar = Calendar.from_ical(ics.read_bytes())
     events = list(calendar.walk("VEVENT"))
