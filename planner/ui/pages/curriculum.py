@@ -151,10 +151,15 @@ class CurriculumPage(QWidget):
         bar.addWidget(self.fit_button)
         bar.addWidget(self.legend)
         bar.addStretch(1)
+        self.track_legend = QLabel(objectName="trackLegend")
+        self.track_legend.setWordWrap(True)
+        self.track_legend.setToolTip("Each node's border colour is its track's")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.track_legend)
         layout.addWidget(self.views, 1)
         self.legend.hide()
+        self.track_legend.hide()
         self.fit_button.hide()
 
     # --- data ---------------------------------------------------------------------------------
@@ -164,6 +169,7 @@ class CurriculumPage(QWidget):
         self.views.setCurrentIndex(index)
         (self.graph_button if index else self.list_button).setChecked(True)
         self.legend.setVisible(index == 1)
+        self.track_legend.setVisible(index == 1)
         self.fit_button.setVisible(index == 1)
         if index == 1:
             self._draw_graph()
@@ -172,8 +178,12 @@ class CurriculumPage(QWidget):
             self.graph.setFocus()
 
     def _draw_graph(self) -> None:
+        tracks = self.lodestar.tracks()
         self.graph.show_topics(self.lodestar.topics(), self.lodestar.topic_states(self.profile_id),
-                               [t.slug for t in self.lodestar.tracks()])
+                               [t.slug for t in tracks])
+        entries = [f'<span style="color: {self.graph.track_colours[t.slug].name()};">■</span>&nbsp;'
+                   f"{html.escape(t.title)}" for t in tracks if t.slug in self.graph.track_colours]
+        self.track_legend.setText("Tracks: " + " &nbsp; ".join(entries))
 
     def _open_from_graph(self, slug: str) -> None:
         self.show_view(0)
