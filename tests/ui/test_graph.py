@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from planner.core.models import Difficulty, TopicSummary
-from planner.ui.widgets.graph import layers
+from planner.ui.widgets.graph import MIN_LABEL_PX, TRACK_HUES, layers
 
 
 def summary(slug: str, needs=()) -> TopicSummary:
@@ -71,3 +75,45 @@ def test_status_colours_follow_progress(qtbot, window):
     window.lodestar.set_topic_state(window.profile.id, "linear-algebra", TopicStatus.DONE)
     page.show_view(1)
     assert page.graph.nodes["linear-algebra"].brush().color().name() == "#2e9d5b"
+
+
+def test_the_legend_names_every_track_in_its_colour(qtbot, window):
+    window.show_page("curriculum")
+    page = window.page("curriculum")
+    page.show_view(1)
+    assert page.track_legend.isVisible()
+    legend = page.track_legend.text()
+    tracks = window.lodestar.tracks()
+    assert tracks
+    for track in tracks:
+        assert html.escape(track.title) in legend
+        assert page.graph.track_colours[track.slug].name() in legend
+    colours = {page.graph.track_colours[t.slug].name() for t in tracks}
+    assert len(colours) == min(len(tracks), len(TRACK_HUES))
+    for topic in window.lodestar.topics():
+        assert page.graph.nodes[topic.slug].pen().color() == page.graph.track_colours[topic.track]
+    page.show_view(0)
+    assert not page.track_legend.isVisible()
+
+
+def test_labels_too_small_at_fit_are_hidden_and_shown_on_hover(qtbot, window):
+    window.show_page("curriculum")
+    page = window.page("curriculum")
+    page.show_view(1)
+    graph = page.graph
+    graph.resize(400, 300)
+    graph.fit()
+    assert graph.transform().m11() * graph._label_px < MIN_LABEL_PX  # a large curriculum
+    assert not graph.labels_shown
+    assert not any(node.label.isVisible() for node in graph.nodes.values())
+    target = graph.node_rect("lstm").center()
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(target), QPointF(graph.viewport().mapToGlobal(target)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(graph.viewport(), move)
+    assert graph.callout_text() == graph.nodes["lstm"].title
+    callout = graph.callout.childItems()[0]
+    assert callout.font().pointSizeF() == graph.font().pointSizeF()  # drawn unscaled
+    for _ in range(20):
+        qtbot.keyClick(graph, Qt.Key.Key_Plus)
+    assert graph.labels_shown and graph.callout_text() == ""
+    assert all(node.label.isVisible() for node in graph.nodes.values())

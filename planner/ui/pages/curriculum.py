@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QFontInfo, QKeySequence, QPalette, QShortcut
@@ -30,6 +31,7 @@ from planner.ui.widgets.graph import PrerequisiteGraph
 from planner.ui.widgets.math import MathImages
 from planner.ui.widgets.safe_browser import SafeTextBrowser
 
+CHECK_SCHEME = "check"  # "Show answer" links of the self-check cards, answered by this page
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 STATUS_MARK = {TopicStatus.NOT_STARTED: "", TopicStatus.IN_PROGRESS: "◐",
                TopicStatus.DONE: "✔", TopicStatus.SKIPPED: "–"}
@@ -46,6 +48,10 @@ class CurriculumPage(QWidget):
         self.lodestar = lodestar
         self.profile_id = profile_id
         self.current: Topic | None = None
+        self._answers_shown: set[int] = set()  # self-check cards of the open lesson shown answered
+        self._history: list[str] = []  # slugs of the lessons opened, oldest first
+        self._history_at = -1  # the open lesson's place in it
+        self._travelling = False  # opening a lesson from the history: keep the history as it is
         self._stale = False  # formulas arrived while hidden: render the lesson when shown
         self._renders = 0  # lessons rendered so far (a deferred render skips one made since)
         self.math = MathImages(lodestar.typeset_formula, self)
@@ -92,6 +98,11 @@ class CurriculumPage(QWidget):
 
         self.lesson = SafeTextBrowser(self.lodestar.pack_image, objectName="lessonView")
         self.lesson.anchorClicked.connect(self._on_link)
+        self.lesson.back_requested.connect(self.go_back)
+        self.lesson.forward_requested.connect(self.go_forward)
+        for keys, slot in (("Alt+Left", self.go_back), ("Alt+Right", self.go_forward)):
+            QShortcut(QKeySequence(keys), self, activated=slot,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.lesson.document().setDocumentMargin(18)
         font = QFont(self.lesson.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -140,10 +151,15 @@ class CurriculumPage(QWidget):
         bar.addWidget(self.fit_button)
         bar.addWidget(self.legend)
         bar.addStretch(1)
+        self.track_legend = QLabel(objectName="trackLegend")
+        self.track_legend.setWordWrap(True)
+        self.track_legend.setToolTip("Each node's border colour is its track's")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.track_legend)
         layout.addWidget(self.views, 1)
         self.legend.hide()
+        self.track_legend.hide()
         self.fit_button.hide()
 
     # --- data ---------------------------------------------------------------------------------
@@ -153,6 +169,7 @@ class CurriculumPage(QWidget):
         self.views.setCurrentIndex(index)
         (self.graph_button if index else self.list_button).setChecked(True)
         self.legend.setVisible(index == 1)
+        self.track_legend.setVisible(index == 1)
         self.fit_button.setVisible(index == 1)
         if index == 1:
             self._draw_graph()
@@ -161,8 +178,12 @@ class CurriculumPage(QWidget):
             self.graph.setFocus()
 
     def _draw_graph(self) -> None:
+        tracks = self.lodestar.tracks()
         self.graph.show_topics(self.lodestar.topics(), self.lodestar.topic_states(self.profile_id),
-                               [t.slug for t in self.lodestar.tracks()])
+                               [t.slug for t in tracks])
+        entries = [f'<span style="color: {self.graph.track_colours[t.slug].name()};">■</span>&nbsp;'
+                   f"{html.escape(t.title)}" for t in tracks if t.slug in self.graph.track_colours]
+        self.track_legend.setText("Tracks: " + " &nbsp; ".join(entries))
 
     def _open_from_graph(self, slug: str) -> None:
         self.show_view(0)
@@ -241,6 +262,25 @@ class CurriculumPage(QWidget):
                     self.tree.setCurrentItem(item)
                 return
 
+    def go_back(self) -> None:
+        """Open the lesson read before this one (Alt+Left, the mouse's back button)."""
+        self._travel(-1)
+
+    def go_forward(self) -> None:
+        """Open the lesson left by going back (Alt+Right, the mouse's forward button)."""
+        self._travel(1)
+
+    def _travel(self, step: int) -> None:
+        at = self._history_at + step
+        if not 0 <= at < len(self._history):
+            return
+        self._history_at = at
+        self._travelling = True
+        try:
+            self.show_topic(self._history[at])
+        finally:
+            self._travelling = False
+
     def _topic_items(self):
         for i in range(self.tree.topLevelItemCount()):
             parent = self.tree.topLevelItem(i)
@@ -275,6 +315,12 @@ class CurriculumPage(QWidget):
                             "to see why.</p>")
 
     def _show(self, topic: Topic, keep_scroll: bool = False) -> None:
+        if self.current is None or self.current.slug != topic.slug:
+            self._answers_shown = set()
+            if not self._travelling:
+                del self._history[self._history_at + 1:]
+                self._history.append(topic.slug)
+                self._history_at = len(self._history) - 1
         self.current = topic
         self._renders += 1
         track = next((t.title for t in self.lodestar.tracks() if t.slug == topic.track), "")
@@ -295,8 +341,7 @@ class CurriculumPage(QWidget):
         if ready:
             self.math.install(self.lesson.document(), page, color, ratio)
         scroll = self.lesson.verticalScrollBar().value()
-        self.lesson.setHtml(_STYLE + self._context_html(topic) + _drop_leading_title(body)
-                            + self._readings_html(topic))
+        self.lesson.setHtml(_STYLE + self._context_html(topic) + self._body_html(topic, body))
         if keep_scroll:
             self.lesson.verticalScrollBar().setValue(scroll)
 
@@ -330,6 +375,18 @@ class CurriculumPage(QWidget):
             self.lab_bar.addWidget(button)
         self.lab_bar.addStretch(1)
 
+    def _body_html(self, topic: Topic, body: str) -> str:
+        """The lesson, its reading list and its self-check cards. A lesson that ends with its own
+        "Further reading" section gets the reading list under that heading, not a second one."""
+        body = _code_blocks(_drop_leading_title(body))
+        readings = self._readings_html(topic)
+        if readings:
+            if _ends_with_further_reading(body):
+                body += readings
+            else:
+                body += "<hr/><h2>Further reading</h2>" + readings
+        return body + self._cards_html(topic)
+
     def _readings_html(self, topic: Topic) -> str:
         readings = self.lodestar.readings(list(topic.readings))
         if not readings:
@@ -339,7 +396,31 @@ class CurriculumPage(QWidget):
             cite = html.escape(r.citation)
             link = f' <a href="{html.escape(r.link)}">link</a>' if r.link else ""
             items.append(f"<li>{cite}{link}</li>")
-        return "<hr/><h2>Further reading</h2><ul>" + "".join(items) + "</ul>"
+        return "<ul>" + "".join(items) + "</ul>"
+
+    def _cards_html(self, topic: Topic) -> str:
+        """The lesson's self-check cards: each question, and its answer once asked for (a
+        `check:<n>` link, which this page answers itself)."""
+        if not topic.cards:
+            return ""
+        items = []
+        for index, card in enumerate(topic.cards):
+            question = f"<p><b>{index + 1}.</b> {html.escape(card.question)}</p>"
+            if index in self._answers_shown:
+                answer = (f'<p style="margin-left: 18px;">{html.escape(card.answer)} '
+                          f'<a href="{CHECK_SCHEME}:hide-{index}">Hide answer</a></p>')
+            else:
+                answer = (f'<p style="margin-left: 18px;">'
+                          f'<a href="{CHECK_SCHEME}:{index}">Show answer</a></p>')
+            items.append(question + answer)
+        return '<hr/><h2 id="check-yourself">Check yourself</h2>' + "".join(items)
+
+    def toggle_answer(self, index: int, shown: bool = True) -> None:
+        """Show (or hide) the answer of the open lesson's self-check card `index`."""
+        if self.current is None or not 0 <= index < len(self.current.cards):
+            return
+        (self._answers_shown.add if shown else self._answers_shown.discard)(index)
+        self._show(self.current, keep_scroll=True)
 
     def _formulas_ready(self, slug: str) -> None:
         """The lesson's formulas are typeset: show them now, or when the page is next shown (a
@@ -365,7 +446,13 @@ class CurriculumPage(QWidget):
         super().changeEvent(event)
 
     def _on_link(self, url: QUrl) -> None:
-        if url.scheme() == "topic":
+        if url.scheme() == CHECK_SCHEME:
+            path = url.path()
+            hide = path.startswith("hide-")
+            number = path.removeprefix("hide-")
+            if number.isdigit():
+                self.toggle_answer(int(number), shown=not hide)
+        elif url.scheme() == "topic":
             self.show_topic(url.path())
         elif url.scheme() == "lab":
             self.open_lab.emit(url.path())
@@ -400,6 +487,27 @@ def _drop_leading_title(body: str) -> str:
         end = body.find("</h1>")
         return body[end + 5:] if end >= 0 else body
     return body
+
+
+_FURTHER_READING = re.compile(r"<h2[^>]*>\s*Further reading\s*</h2>", re.I)
+_CODEHILITE = re.compile(
+    r'<div class="codehilite" style="background: ([^";]*)"><pre[^>]*>(.*?)\n?</code></pre></div>', re.S)
+
+
+def _ends_with_further_reading(body: str) -> bool:
+    """Whether the lesson's last `##` section is its own "Further reading"."""
+    found = list(_FURTHER_READING.finditer(body))
+    return bool(found) and "<h2" not in body[found[-1].end():]
+
+
+def _code_blocks(body: str) -> str:
+    """Highlighted code as one `pre` with the background on it and long lines wrapped. Qt draws
+    Pygments' `div` background and proportional line height as a stripe per line, and a `pre`
+    line never wraps, so a long one ran past the view."""
+    def repl(match: re.Match) -> str:
+        return (f'<pre style="background-color: {match.group(1)}; white-space: pre-wrap;">'
+                f"{match.group(2)}</code></pre>")
+    return _CODEHILITE.sub(repl, body)
 
 
 _STYLE = """<style>

@@ -6,13 +6,17 @@ memory. This browser serves only images the document was given (`addResource`, a
 formulas are) and `pack:` images that the `images` callable reads from the content pack; every
 other resource is an empty one (a 1×1 transparent image). It never follows links itself:
 clicks reach `anchorClicked`.
+
+Nor does it keep a history: the page that shows content in it does. Alt+Left / Alt+Right (which
+QTextBrowser turns into `backward` / `forward`) and the mouse's back and forward buttons emit
+`back_requested` / `forward_requested` for that page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -23,12 +27,31 @@ MATH_SCHEME = "math"  # typeset formulas, added to the document by MathImages
 
 
 class SafeTextBrowser(QTextBrowser):
+    back_requested = Signal()
+    forward_requested = Signal()
+
     def __init__(self, images: Callable[[str], bytes | None] | None = None,
                  parent: QWidget | None = None, **kwargs):
         super().__init__(parent, **kwargs)
         self._images = images
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+
+    def backward(self) -> None:
+        self.back_requested.emit()
+
+    def forward(self) -> None:
+        self.forward_requested.emit()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.BackButton:
+            self.back_requested.emit()
+            event.accept()
+        elif event.button() == Qt.MouseButton.ForwardButton:
+            self.forward_requested.emit()
+            event.accept()
+        else:
+            super().mousePressEvent(event)
 
     def loadResource(self, kind: int, url: QUrl) -> object:
         """Called by the document for a resource it does not hold; answers only pack images.
