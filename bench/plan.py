@@ -1,5 +1,7 @@
 """Study-plan scheduler speed: `make_plan` on a synthetic 2,000-topic graph (target: median under
-100 ms) and on the shipped curriculum for each of the six roles (target: under 10 ms a plan).
+100 ms), once as a role would ask (the skill ladders plan a few dozen topics) and once with every
+topic needed, and on the shipped curriculum for each of the six roles at senior level (target:
+under 10 ms a plan).
 
     python bench/plan.py [--rounds 21]
 
@@ -56,6 +58,14 @@ def synthetic_request(topics: int = 2000, edges: int = 10_000, skills: int = 30,
                        hours_per_week=20.0, study_days=(0, 1, 2, 3, 4, 5), start=TODAY, today=TODAY)
 
 
+def every_topic_needed(request: PlanRequest) -> PlanRequest:
+    """The synthetic graph with each topic the only teacher of a skill of its own that the role
+    asks: every one of the 2,000 topics is planned, so selection and packing run at full size."""
+    topics = tuple(replace(t, skills=(SkillLevel(f"own-{t.slug}", 1),)) for t in request.topics)
+    targets = tuple(RoleSkill(f"own-{t.slug}", 1, 1.0) for t in request.topics)
+    return replace(request, topics=topics, targets=targets, levels={})
+
+
 def shipped_requests() -> dict[str, PlanRequest]:
     """One request per shipped role for a beginner at the profile defaults (5 h a week, weekdays)."""
     pack = load_pack(ROOT / "resources")
@@ -94,6 +104,10 @@ def main() -> None:
     # A year for some nine years of work: the pace and drop searches run.
     missed = replace(synthetic, target_date=TODAY + timedelta(days=365))
     report("plan_synthetic_shortfall_ms", missed, args.rounds, 100, **size)
+    everything = every_topic_needed(synthetic)
+    report("plan_synthetic_all_ms", everything, args.rounds, 100, **size)
+    report("plan_synthetic_all_shortfall_ms", replace(everything, target_date=TODAY + timedelta(days=365)),
+           args.rounds, 100, **size)
     for slug, request in shipped_requests().items():
         report("plan_shipped_ms", request, args.rounds, 10, role=slug, topics=len(request.topics))
         missed = replace(request, target_date=TODAY + timedelta(days=91))
