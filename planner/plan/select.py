@@ -168,7 +168,7 @@ def _topics_for_gaps(graph: TopicGraph, gaps: list[SkillGap], states: Mapping[st
 
 class _MarginalHours:
     """Hours a topic would add to the plan: its own and those of its prerequisites, direct or
-    not, that are neither chosen already nor settled (nor behind a settled one). Closures are
+    not, that are neither chosen already nor done (nor behind a done one). Closures are
     bitsets (Python ints) built once in topological order; hours are summed per distinct value
     with popcounts, so a 2,000-topic graph costs a few big-integer operations per candidate."""
 
@@ -177,7 +177,7 @@ class _MarginalHours:
         for i in graph.order:
             reach = 1 << i
             for p in graph.prerequisites[i]:
-                if not free >> p & 1:  # a done or skipped prerequisite is met: nothing behind it
+                if not free >> p & 1:  # a done prerequisite is met: nothing behind it counts
                     reach |= closure[p]
             closure[i] = reach
         self._closure = closure
