@@ -37,7 +37,7 @@ NODE_W, NODE_H, GAP_X, GAP_Y = 190.0, 38.0, 80.0, 14.0
 STATUS_FILL = {TopicStatus.DONE: "#2e9d5b", TopicStatus.IN_PROGRESS: "#d29a22",
                TopicStatus.SKIPPED: "#8b93a1"}
 MIN_LABEL_PX = 8.0  # smallest on-screen label height (pixels) shown on the nodes
-TRACK_HUES = [210, 150, 20, 280, 45, 330, 180, 100, 0, 250, 60, 300]
+TRACK_HUES = [210, 150, 20, 280, 45, 330, 180, 100, 0, 250, 60, 300, 125, 230, 80]  # one per track
 
 
 def layers(topics: list[TopicSummary]) -> list[list[str]]:
