@@ -17,10 +17,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from planner.core import shipped
 from planner.core.errors import MigrationError, NewerSchemaError, NotADatabaseError
 from planner.db.engine import describe_failure, sqlite_path
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = shipped.migrations_dir()  # the checkout's migrations/, or the installed copy
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([0-9a-f_a-z]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (None|['\"]([0-9a-z_]+)['\"])", re.M)
 
@@ -41,7 +42,8 @@ def known_revisions() -> tuple[dict[str, str | None], str]:
     children = {p for p in parents.values() if p}
     heads = [r for r in parents if r not in children]
     if len(heads) != 1:
-        raise RuntimeError(f"migrations must have exactly one head, found {heads}")
+        raise RuntimeError(f"migrations must have exactly one head, found {heads} "
+                           f"in {MIGRATIONS_DIR / 'versions'}")
     return parents, heads[0]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from planner.core import shipped
 from planner.core.errors import LodestarError
 
 MIN_CHARACTERS = 10_000
@@ -13,7 +14,7 @@ MIN_CHARACTERS = 10_000
 
 def lesson_text(resources: Path | None) -> str:
     """Every lesson's Markdown without its front matter, in a stable order."""
-    root = resources or Path(__file__).resolve().parents[2] / "resources"
+    root = resources or shipped.resources_dir()
     parts = []
     for path in sorted((root / "topics").glob("*/*.md")):
         text = path.read_text(encoding="utf-8")
@@ -28,7 +29,7 @@ def lesson_text(resources: Path | None) -> str:
 def track_texts(resources: Path | None) -> dict[str, str]:
     """Each track's lessons (Markdown without front matter), by track folder name, in a stable
     order: the BPE lab learns on some tracks and measures on one it has not seen."""
-    root = resources or Path(__file__).resolve().parents[2] / "resources"
+    root = resources or shipped.resources_dir()
     tracks: dict[str, list[str]] = {}
     for path in sorted((root / "topics").glob("*/*.md")):
         body = re.sub(r"\A---\n.*?\n---\n", "", path.read_text(encoding="utf-8"), flags=re.S).strip()

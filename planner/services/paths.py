@@ -6,9 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.core import shipped
+
 APP_NAME = "Lodestar"
 DATABASE_FILE = "lodestar.sqlite3"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def resolve(db: str | None = None, data_dir: str | Path | None = None) -> Locati
 
 
 def resources_dir() -> Path:
-    """The shipped content pack (`LODESTAR_RESOURCES` overrides it, for content authors)."""
+    """The shipped content pack: the checkout's `resources/`, or the copy inside an installed
+    package (`LODESTAR_RESOURCES` overrides it, for content authors)."""
     override = os.environ.get("LODESTAR_RESOURCES")
-    return Path(override).expanduser().resolve() if override else REPO_ROOT / "resources"
+    return Path(override).expanduser().resolve() if override else shipped.resources_dir()
