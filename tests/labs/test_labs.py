@@ -354,3 +354,15 @@ def test_diffusion_stops_with_a_clear_message_when_the_loss_is_nan(monkeypatch):
     monkeypatch.setattr(diffusion.Schedule, "noise", lambda self, x0, t, eps: x0 * float("nan"))
     with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
         run_inline("diffusion", **TINY["diffusion"])
+
+
+def test_the_vae_scatter_shows_the_two_latent_dimensions_in_use():
+    from planner.labs.vae import latent_axes
+
+    generator = torch.Generator().manual_seed(0)
+    spread = torch.tensor([0.03, 1.5, 0.02, 1.2, 0.5, 0.02, 0.5, 0.01])
+    codes = torch.randn(200, 8, generator=generator) * spread
+    shown, caption = latent_axes(codes)
+    assert shown == [1, 3]                            # dimension 0 is switched off: not plotted
+    assert "z1 and z3" in caption and "4 of 8 dimensions in use" in caption
+    assert latent_axes(codes[:, :2])[0] == [0, 1]     # a 2-D latent is shown as it is
