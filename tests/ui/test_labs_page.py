@@ -18,6 +18,7 @@ from planner.core.events import Visual
 from planner.core.models import LabRunStatus
 from planner.labs import lab_info, specs
 from planner.ui.pages.lab_history import RunHistory
+from planner.ui.pages.labs import time_left
 from planner.ui.widgets.live_plot import LivePlots
 from planner.ui.widgets.visuals import VisualPanel, tile
 
@@ -482,3 +483,12 @@ def test_an_export_to_a_folder_that_cannot_be_written_says_so(qtbot, lodestar, t
     history._ask_path("PNG", "png", history.export_png)
     assert len(warned) == 2 and all("Could not write" in w for w in warned)
     assert not target.parent.exists()
+
+
+def test_the_time_left_waits_for_a_timed_epoch_before_estimating():
+    # a 26 s run of 30 epochs: the first training point, 0.4 s in, says nothing yet
+    assert time_left(1, 30, train=True, elapsed=0.4) == "estimating time left…"
+    assert time_left(1, 30, train=False, elapsed=0.9) == "estimating time left…"  # under 3 s
+    assert time_left(2, 30, train=True, elapsed=1.5) == "estimating time left…"
+    assert time_left(4, 30, train=False, elapsed=3.5) == "about 23 s left"        # 3.5 s for 4 epochs
+    assert time_left(30, 30, train=False, elapsed=26.0) == "about 0 s left"
