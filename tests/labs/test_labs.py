@@ -366,3 +366,15 @@ def test_the_vae_scatter_shows_the_two_latent_dimensions_in_use():
     assert shown == [1, 3]                            # dimension 0 is switched off: not plotted
     assert "z1 and z3" in caption and "4 of 8 dimensions in use" in caption
     assert latent_axes(codes[:, :2])[0] == [0, 1]     # a 2-D latent is shown as it is
+
+
+def test_every_lab_says_what_just_happened_once():
+    from pathlib import Path
+
+    from planner.labs.catalogue import LABS
+    for lab in LABS:
+        source = (Path(engine.__file__).parent / f"{lab.module}.py").read_text()
+        logs_its_own = "What just happened" in source
+        assert logs_its_own != bool(lab.after), lab.slug   # one or the other, never both
+        sentences = lab.after.count(". ") + 1
+        assert not lab.after or (2 <= sentences <= 3 and len(lab.after) < 500), lab.slug

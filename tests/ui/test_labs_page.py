@@ -185,6 +185,7 @@ def test_diverging_run_shows_why_and_is_marked_failed(qtbot, window):
     qtbot.waitUntil(lambda: page.runner is None, timeout=60_000)
     assert page.state.text().startswith("Failed: ") and "try a lower learning rate" in page.state.text()
     assert "The run failed:" in page.log.toPlainText()
+    assert "What just happened" not in page.log.toPlainText()    # nothing happened to explain
     run = window.lodestar.lab_runs(lab="mlp-from-scratch")[0]
     assert run.status is LabRunStatus.FAILED and "try a lower learning rate" in run.error
     history = page.history
@@ -492,3 +493,14 @@ def test_the_time_left_waits_for_a_timed_epoch_before_estimating():
     assert time_left(2, 30, train=True, elapsed=1.5) == "estimating time left…"
     assert time_left(4, 30, train=False, elapsed=3.5) == "about 23 s left"        # 3.5 s for 4 epochs
     assert time_left(30, 30, train=False, elapsed=26.0) == "about 0 s left"
+
+
+def test_a_finished_run_says_what_just_happened(qtbot, window):
+    page = window.open_lab("rnn-lstm-gru")
+    page._finished({"metrics": {"rnn/test/mse": 0.17}, "seconds": 26})
+    log = page.log.toPlainText()
+    assert "Finished." in log and "What just happened: " in log and "plain RNN" in log
+    page = window.open_lab("diffusion")                          # logs its own from the worker
+    page.log.clear()
+    page._finished({"metrics": {}, "seconds": 26})
+    assert "What just happened" not in page.log.toPlainText()

@@ -408,6 +408,8 @@ class LabsPage(QWidget):
         self.log.appendPlainText(f"{state}. " + "; ".join(lines))
         for path in summary.get("checkpoints", []):
             self.log.appendPlainText(f"Checkpoint: {path}")
+        if self.info.after:  # the newer labs log their own, with the run's numbers in it
+            self.log.appendPlainText(f"What just happened: {self.info.after}")
 
     def _ended(self) -> None:
         self.timer.stop()
