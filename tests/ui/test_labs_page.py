@@ -342,13 +342,16 @@ def test_matrices_fill_their_view_with_named_axes_and_every_count_inside_its_cel
     panel.show_visual(Visual("heatmap", "attention", np.random.default_rng(0).random((7, 9)), 5))
     panel.redraw(new_views=None)
     for key, (rows, columns), names in (("confusion", (10, 10), ("predicted", "true")),
-                                        ("heatmap", (7, 9), ("input position", "output position"))):
+                                        ("heatmap", (7, 9), ("input position", "output step"))):
         view = panel.views[key]
         panel.setCurrentWidget(view)
         QApplication.processEvents()
         (x0, x1), (y0, y1) = view.plot.viewRange()
         assert (x0, x1) == pytest.approx((0, columns)) and (y0, y1) == pytest.approx((0, rows))
         assert (view.axes["bottom"].labelText, view.axes["left"].labelText) == names
+    panel.show_visual(Visual("heatmap", "weight change", np.ones((4, 6)), 6, {"axes": ("in", "out")}))
+    panel.redraw()
+    assert panel.views["heatmap"].axes["left"].labelText == "out"  # a lab may name its own axes
     view = panel.views["confusion"]
     panel.setCurrentWidget(view)
     QApplication.processEvents()

@@ -33,7 +33,7 @@ def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
                   constant_values=np.nan)
 
 
-AXIS_NAMES = {"confusion": ("predicted", "true"), "heatmap": ("input position", "output position")}
+AXIS_NAMES = {"confusion": ("predicted", "true"), "heatmap": ("input position", "output step")}
 CENTRED_TICKS = 30  # matrices with at most this many rows or columns label each cell's centre
 
 
@@ -198,6 +198,9 @@ class VisualPanel(QTabWidget):
         if visual.kind == "confusion":
             view.cells.set_counts(array)
         if visual.kind in ("heatmap", "confusion"):
+            x_name, y_name = visual.meta.get("axes") or AXIS_NAMES[visual.kind]  # a lab may name its own
+            view.axes["bottom"].setLabel(x_name)
+            view.axes["left"].setLabel(y_name)
             self._fit_matrix(view, array.shape)
 
     @staticmethod
