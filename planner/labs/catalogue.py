@@ -255,6 +255,9 @@ class LabInfo:
     data: str
     target: str  # the documented quality target of the default settings
     headlines: tuple[Headline, ...] = ()  # one per task the lab has; none for a survey lab
+    # "What just happened", 2-3 sentences the Labs page logs when a run ends (labs that write
+    # their own, with the run's numbers in it, log it from the worker and leave this empty)
+    after: str = ""
 
     def best(self, runs: Iterable[LabRun]) -> list[Best]:
         """The best of `runs` by each headline that any of them has a value for (finished or
@@ -277,36 +280,86 @@ TEST_ACCURACY = Headline(("test/accuracy",), "test accuracy", percent=True)
 
 LABS: tuple[LabInfo, ...] = (
     LabInfo("mlp-from-scratch", "MLP from scratch", "mlp", MlpConfig, "digits (scikit-learn)",
-            "gradients match autograd to 1e-6; at least 95% test accuracy", (TEST_ACCURACY,)),
+            "gradients match autograd to 1e-6; at least 95% test accuracy", (TEST_ACCURACY,),
+            after=("The forward pass, the backward pass (the chain rule applied layer by layer) and the "
+            "weight updates were written out by hand in numpy, and the gradient check showed they "
+            "agree with PyTorch's autograd. Gradient descent then moved the weights downhill on the "
+            "cross-entropy loss; the filters tab shows which pixels each hidden unit weighs for "
+            "(bright) and against (dark).")),
     LabInfo("cnn", "Convolutional network", "cnn", CnnConfig, "digits 8x8",
-            "at least 97% test accuracy", (TEST_ACCURACY,)),
+            "at least 97% test accuracy", (TEST_ACCURACY,),
+            after=("Each convolutional layer slid small filters over the digit, the same weights at every "
+            "position, so a stroke detector learned in one place works everywhere with far fewer "
+            "weights than a fully connected layer. The feature maps show where each filter fires; "
+            "the confusion matrix counts test digits by true class (rows) and predicted class "
+            "(columns), so its off-diagonal cells are the digits still mistaken for one another.")),
     LabInfo("rnn-lstm-gru", "RNN vs LSTM vs GRU", "recurrent", RecurrentConfig,
             "digits row by row; the adding problem",
             "digits: LSTM and GRU at least 95%; adding: LSTM/GRU test MSE below 0.01",
             (Headline(("lstm/test/accuracy", "gru/test/accuracy"), "digits accuracy (LSTM and GRU)",
                       percent=True),
              Headline(("lstm/test/mse", "gru/test/mse"), "adding-problem MSE (LSTM and GRU)",
-                      higher_is_better=False))),
+                      higher_is_better=False)),
+            after=("All three networks read the input one step at a time, carrying a hidden state forward. "
+            "In the adding problem the two marked numbers can be far apart, and a plain RNN's "
+            "gradient is multiplied by the same recurrent weights at every step back, so it fades "
+            "away and the RNN tends to stay near the 0.167 error of always answering 1. The LSTM's "
+            "and GRU's gates let the state (and its gradient) pass almost unchanged across many "
+            "steps, so they learn the sum.")),
     LabInfo("attention", "Attention", "attention", AttentionConfig, "generated sequences",
             "reverse: at least 99% of sequences exact; sort: at least 95%",
-            (Headline(("test/exact",), "of sequences exact", percent=True),)),
+            (Headline(("test/exact",), "of sequences exact", percent=True),),
+            after=("At each output step the decoder scored every encoder position against its own state, "
+            "turned the scores into weights with a softmax and read the weighted mix of the inputs. "
+            "The heatmap shows those weights: reversing gives a bright anti-diagonal (output step t "
+            "reads input position n-1-t), sorting a scattered pattern where each output looks up "
+            "wherever its value sits in the input.")),
     LabInfo("transformer", "Transformer language model", "transformer", TransformerConfig,
             "the text of these lessons", "validation loss below 75% of the unigram baseline",
             (Headline(("val/ratio",), "of the unigram baseline's validation loss",
-                      higher_is_better=False, percent=True),)),
+                      higher_is_better=False, percent=True),),
+            after=("The model learned to predict each next character of the lessons from the characters "
+            "before it: causal self-attention lets every position look back at earlier ones (never "
+            "ahead), and stacked blocks build words from characters. The validation loss is "
+            "compared with the unigram baseline, which knows only how common each character is; the "
+            "samples show how much spelling and word structure it picked up.")),
     LabInfo("gan", "Generative adversarial network", "gan", GanConfig, "digits; 2-D toy data",
             "at least 70% of samples classified with confidence above 0.9, all 10 digits present",
-            (Headline(("samples/confident",), "of samples classified confidently", percent=True),)),
+            (Headline(("samples/confident",), "of samples classified confidently", percent=True),),
+            after=("The generator learned to turn random noise into digits only through the "
+            "discriminator's gradients, while the discriminator learned to tell generated images "
+            "from real ones; the two play against each other, so their losses do not simply fall as "
+            "in supervised training. Progress shows in the samples, and the 2-D toy scatter shows "
+            "whether the generated points cover every cluster of the real data or collapse onto a "
+            "few (mode collapse).")),
     LabInfo("vae", "Variational auto-encoder", "vae", VaeConfig, "digits",
             "reconstruction cross-entropy at most 21 nats per image with an 8-D latent",
             (Headline(("test/reconstruction",), "nats of reconstruction error per image",
-                      higher_is_better=False),)),
+                      higher_is_better=False),),
+            after=("The encoder mapped each digit to a Gaussian over the latent code, the decoder rebuilt "
+            "the digit from a sample of it, and the KL term pulled those Gaussians towards the "
+            "standard normal prior, which is why decoding random draws from the prior gives "
+            "digit-like samples. In the latent scatter digits of the same class cluster together "
+            "although no labels were used; dimensions the KL term switched off stay near 0 for "
+            "every digit, so the two most spread are plotted.")),
     LabInfo("optimisers", "SGD vs momentum vs Adam", "optimisers", OptimisersConfig, "digits",
             "documented: the three curves on one model",
             (Headline(("sgd/test/accuracy", "momentum/test/accuracy", "adam/test/accuracy"),
-                      "test accuracy (best optimiser)", combine="best", percent=True),)),
+                      "test accuracy (best optimiser)", combine="best", percent=True),),
+            after=("Three copies of one network, with the same starting weights and batches, were trained "
+            "by different update rules. Plain SGD steps along the current gradient only; momentum "
+            "keeps a running average of gradients, so it speeds up along directions that agree and "
+            "damps zig-zags; Adam also divides each weight's step by a running estimate of its "
+            "gradient's size, so every weight moves at a similar rate and the loss usually falls "
+            "fastest early on.")),
     LabInfo("compression", "Quantisation, pruning, distillation", "compression", CompressionConfig,
-            "the trained CNN", "documented: accuracy against size for each technique"),
+            "the trained CNN", "documented: accuracy against size for each technique",
+            after=("The trained CNN was made smaller three ways: int8 quantisation stores the linear "
+            "layers' weights in 8 bits instead of 32, magnitude pruning zeroes the smallest weights "
+            "and fine-tunes the rest, and distillation trains a narrower student to match the "
+            "teacher's softened predictions as well as the labels. The scatter puts each version's "
+            "accuracy against its size: the ones near the top left give up least accuracy for the "
+            "space they save.")),
     LabInfo("vit", "Vision Transformer", "vit", VitConfig, "digits 8x8",
             "at least 95% test accuracy", (TEST_ACCURACY,)),
     LabInfo("bpe-tokeniser", "BPE tokeniser", "bpe", BpeConfig, "the text of these lessons",

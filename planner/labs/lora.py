@@ -214,7 +214,8 @@ def _pictures(models, val, trainable, cfg, session, step, chars, index) -> Itera
     both = torch.cat([full_delta, torch.zeros_like(full_delta[:, :2]), lora.delta()], 1)
     yield Visual("heatmap", f"change to block 1's attention output weights, full (left) and rank "
                  f"{cfg.rank} (right): look for the same broad stripes from far fewer numbers",
-                 both.detach().float().cpu().numpy(), step)
+                 both.detach().float().cpu().numpy(), step,
+                 {"axes": ("input unit (full, then LoRA)", "output unit")})
     if cfg.sample_length:
         prompt = torch.tensor([[index.get(c, 0) for c in "\n# "]], device=session.device)
         texts = []

@@ -96,8 +96,27 @@ def pictures(model: VAE, data: engine.Split, cfg: VaeConfig, step: int) -> Itera
     yield Visual("images", "samples from the prior", samples, step, {"columns": 8})
     codes, _ = model.encode(data.x_test)
     if codes.size(1) >= 2:
-        title = "latent means of the test digits" + ("" if cfg.latent == 2 else " (first two of "
-                                                      f"{cfg.latent} dimensions)")
-        yield Visual("scatter", title, codes[:, :2].float().cpu().numpy(), step,
-                     {"labels": data.y_test.cpu().numpy(), "names": [str(d) for d in range(10)]})
+        shown, caption = latent_axes(codes)
+        title = "latent means of the test digits" + ("" if cfg.latent == 2 else
+                                                      f" (two of {cfg.latent} dimensions)")
+        yield Visual("scatter", title, codes[:, shown].float().cpu().numpy(), step,
+                     {"labels": data.y_test.cpu().numpy(), "names": [str(d) for d in range(10)],
+                      "axes": (f"z{shown[0]}", f"z{shown[1]}"), "caption": caption})
     model.train()
+
+
+ACTIVE = 0.1  # a latent dimension whose means vary less than this across digits carries nothing
+
+
+def latent_axes(codes: torch.Tensor) -> tuple[list[int], str]:
+    """The two latent dimensions to plot and a caption saying which. With the default 8-D latent the
+    KL term switches some dimensions off (their means stay near 0 for every digit, e.g. a spread
+    of 0.03 against 0.9 for the others): the first two would show a flat line, so the two whose
+    means vary most are shown, and the title says how many are in use."""
+    spread = codes.float().std(0)
+    active = int((spread > ACTIVE).sum())
+    in_use = f"{active} of {codes.size(1)} dimensions in use (spread of their means above {ACTIVE})"
+    if codes.size(1) == 2:
+        return [0, 1], in_use
+    shown = sorted(spread.topk(2).indices.tolist())
+    return shown, f"z{shown[0]} and z{shown[1]}, the two most spread; {in_use}"

@@ -354,3 +354,27 @@ def test_diffusion_stops_with_a_clear_message_when_the_loss_is_nan(monkeypatch):
     monkeypatch.setattr(diffusion.Schedule, "noise", lambda self, x0, t, eps: x0 * float("nan"))
     with pytest.raises(engine.Diverged, match=r"the loss became nan at step 1; try a lower learning rate"):
         run_inline("diffusion", **TINY["diffusion"])
+
+
+def test_the_vae_scatter_shows_the_two_latent_dimensions_in_use():
+    from planner.labs.vae import latent_axes
+
+    generator = torch.Generator().manual_seed(0)
+    spread = torch.tensor([0.03, 1.5, 0.02, 1.2, 0.5, 0.02, 0.5, 0.01])
+    codes = torch.randn(200, 8, generator=generator) * spread
+    shown, caption = latent_axes(codes)
+    assert shown == [1, 3]                            # dimension 0 is switched off: not plotted
+    assert "z1 and z3" in caption and "4 of 8 dimensions in use" in caption
+    assert latent_axes(codes[:, :2])[0] == [0, 1]     # a 2-D latent is shown as it is
+
+
+def test_every_lab_says_what_just_happened_once():
+    from pathlib import Path
+
+    from planner.labs.catalogue import LABS
+    for lab in LABS:
+        source = (Path(engine.__file__).parent / f"{lab.module}.py").read_text()
+        logs_its_own = "What just happened" in source
+        assert logs_its_own != bool(lab.after), lab.slug   # one or the other, never both
+        sentences = lab.after.count(". ") + 1
+        assert not lab.after or (2 <= sentences <= 3 and len(lab.after) < 500), lab.slug

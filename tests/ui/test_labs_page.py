@@ -18,6 +18,7 @@ from planner.core.events import Visual
 from planner.core.models import LabRunStatus
 from planner.labs import lab_info, specs
 from planner.ui.pages.lab_history import RunHistory
+from planner.ui.pages.labs import time_left
 from planner.ui.widgets.live_plot import LivePlots
 from planner.ui.widgets.visuals import VisualPanel, tile
 
@@ -184,6 +185,7 @@ def test_diverging_run_shows_why_and_is_marked_failed(qtbot, window):
     qtbot.waitUntil(lambda: page.runner is None, timeout=60_000)
     assert page.state.text().startswith("Failed: ") and "try a lower learning rate" in page.state.text()
     assert "The run failed:" in page.log.toPlainText()
+    assert "What just happened" not in page.log.toPlainText()    # nothing happened to explain
     run = window.lodestar.lab_runs(lab="mlp-from-scratch")[0]
     assert run.status is LabRunStatus.FAILED and "try a lower learning rate" in run.error
     history = page.history
@@ -330,6 +332,72 @@ def test_pictures_arrive_one_new_tab_per_tick_and_hidden_tabs_catch_up(qtbot, tm
     assert view.grab().save(str(tmp_path / "confusion.png"))     # the counts paint without error
 
 
+def test_matrices_fill_their_view_with_named_axes_and_every_count_inside_its_cell(qtbot):
+    panel = VisualPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 400)                                       # wider than tall, as on the page
+    panel.show()
+    counts = np.full((10, 10), 12.0) + np.diag(np.full(10, 1200.0))
+    panel.show_visual(Visual("confusion", "confusion matrix", counts, 5))
+    panel.show_visual(Visual("heatmap", "attention", np.random.default_rng(0).random((7, 9)), 5))
+    panel.redraw(new_views=None)
+    for key, (rows, columns), names in (("confusion", (10, 10), ("predicted", "true")),
+                                        ("heatmap", (7, 9), ("input position", "output step"))):
+        view = panel.views[key]
+        panel.setCurrentWidget(view)
+        QApplication.processEvents()
+        (x0, x1), (y0, y1) = view.plot.viewRange()
+        assert (x0, x1) == pytest.approx((0, columns)) and (y0, y1) == pytest.approx((0, rows))
+        assert (view.axes["bottom"].labelText, view.axes["left"].labelText) == names
+    panel.show_visual(Visual("heatmap", "weight change", np.ones((4, 6)), 6, {"axes": ("in", "out")}))
+    panel.redraw()
+    assert panel.views["heatmap"].axes["left"].labelText == "out"  # a lab may name its own axes
+    view = panel.views["confusion"]
+    panel.setCurrentWidget(view)
+    QApplication.processEvents()
+    to_scene = view.cells.sceneTransform()
+    box = view.plot.sceneBoundingRect()
+    corners = [view.cells.cell_rect(to_scene, r, c) for r, c in ((0, 0), (9, 9))]
+    assert corners[0].width() > 0.09 * box.width()              # the matrix spans the view's width
+    assert all(box.adjusted(-1, -1, 1, 1).contains(cell) for cell in corners)  # counts not cut off
+
+
+def test_the_latent_scatter_follows_each_axis_and_its_legend_is_under_the_points(qtbot):
+    panel = VisualPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 450)
+    panel.show()
+    rng = np.random.default_rng(1)
+    points = np.column_stack([rng.normal(0, 0.02, 300), rng.normal(0, 1.5, 300)])
+    panel.show_visual(Visual("scatter", "latent means", points, 3,
+                             {"labels": np.arange(300) % 10, "axes": ("z3", "z5"),
+                              "caption": "z3 and z5"}))
+    panel.redraw()
+    plot = panel.views["latent means"]
+    QApplication.processEvents()
+    (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
+    assert x1 - x0 < 0.5 and y1 - y0 > 5                        # each axis fitted to its own data
+    item = plot.getPlotItem()
+    assert len(item.legend.items) == 10
+    assert not item.legend.geometry().intersects(item.vb.geometry())
+    assert item.getAxis("bottom").labelText == "z3"
+
+
+def test_the_curves_legend_sits_under_the_plot_not_over_the_curves(qtbot):
+    plots = LivePlots()
+    qtbot.addWidget(plots)
+    plots.resize(700, 500)
+    plots.show()
+    for name in ("train/loss", "test/loss", "test/accuracy"):
+        plots.add(name, 1, 0.5)
+    plots.redraw()
+    QApplication.processEvents()
+    for plot in (plots.loss, plots.metrics):
+        item = plot.getPlotItem()
+        assert item.legend.items
+        assert not item.legend.geometry().intersects(item.vb.geometry())
+
+
 def test_a_picture_shows_the_labs_line_on_what_to_look_for(qtbot):
     panel = VisualPanel()
     qtbot.addWidget(panel)
@@ -419,3 +487,23 @@ def test_an_export_to_a_folder_that_cannot_be_written_says_so(qtbot, lodestar, t
     history._ask_path("PNG", "png", history.export_png)
     assert len(warned) == 2 and all("Could not write" in w for w in warned)
     assert not target.parent.exists()
+
+
+def test_the_time_left_waits_for_a_timed_epoch_before_estimating():
+    # a 26 s run of 30 epochs: the first training point, 0.4 s in, says nothing yet
+    assert time_left(1, 30, train=True, elapsed=0.4) == "estimating time left…"
+    assert time_left(1, 30, train=False, elapsed=0.9) == "estimating time left…"  # under 3 s
+    assert time_left(2, 30, train=True, elapsed=1.5) == "estimating time left…"
+    assert time_left(4, 30, train=False, elapsed=3.5) == "about 23 s left"        # 3.5 s for 4 epochs
+    assert time_left(30, 30, train=False, elapsed=26.0) == "about 0 s left"
+
+
+def test_a_finished_run_says_what_just_happened(qtbot, window):
+    page = window.open_lab("rnn-lstm-gru")
+    page._finished({"metrics": {"rnn/test/mse": 0.17}, "seconds": 26})
+    log = page.log.toPlainText()
+    assert "Finished." in log and "What just happened: " in log and "plain RNN" in log
+    page = window.open_lab("diffusion")                          # logs its own from the worker
+    page.log.clear()
+    page._finished({"metrics": {}, "seconds": 26})
+    assert "What just happened" not in page.log.toPlainText()

@@ -389,12 +389,11 @@ class LabsPage(QWidget):
             return
         if self.runner is not None and self.runner.paused:
             return  # points still in flight when Pause was pressed must not overwrite "Paused."
-        done = (metric.epoch - 1 + (0.5 if "train" in metric.name else 1.0)) / self.epochs
+        train = "train" in metric.name
+        done = (metric.epoch - 1 + (0.5 if train else 1.0)) / self.epochs
         self.progress.setValue(int(1000 * done))
-        elapsed = time.perf_counter() - self.started_at
-        eta = elapsed * (1 - done) / done if done > 0 else 0
-        self.progress.setFormat(f"Epoch {metric.epoch} of {self.epochs} · step {metric.step} · "
-                                f"about {_duration(eta)} left")
+        left = time_left(metric.epoch, self.epochs, train, time.perf_counter() - self.started_at)
+        self.progress.setFormat(f"Epoch {metric.epoch} of {self.epochs} · step {metric.step} · {left}")
 
     def _finished(self, summary: dict) -> None:
         self._newest = None  # the final state stays on screen
@@ -409,6 +408,8 @@ class LabsPage(QWidget):
         self.log.appendPlainText(f"{state}. " + "; ".join(lines))
         for path in summary.get("checkpoints", []):
             self.log.appendPlainText(f"Checkpoint: {path}")
+        if self.info.after:  # the newer labs log their own, with the run's numbers in it
+            self.log.appendPlainText(f"What just happened: {self.info.after}")
 
     def _ended(self) -> None:
         self.timer.stop()
@@ -499,6 +500,21 @@ def _collect_all() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+ESTIMATE_AFTER = 3.0  # seconds of training timed before the first estimate of the time left
+
+
+def time_left(epoch: int, epochs: int, train: bool, elapsed: float) -> str:
+    """The progress bar's time left, once a whole epoch and a few seconds have been timed.
+    Before that "estimating…": a training point of epoch 1 says nothing about how far into the
+    epoch the run is (counting it as half an epoch, after a slow first step, once promised a
+    26 s run "about 4 min 24 s")."""
+    completed = epoch - 1 if train else epoch   # whole epochs known to be done
+    if completed < 1 or elapsed < ESTIMATE_AFTER:
+        return "estimating time left…"
+    done = min(1.0, (epoch - 1 + (0.5 if train else 1.0)) / epochs)
+    return f"about {_duration(elapsed * (1 - done) / done)} left"
 
 
 def _duration(seconds: float) -> str:

@@ -36,6 +36,16 @@ def follow_palette(widget: QWidget) -> None:
                         foreground=palette.color(QPalette.ColorRole.Text))
 
 
+def outside_legend(plot: pg.PlotWidget, columns: int = 1) -> pg.LegendItem:
+    """A legend in its own row under the plot's bottom axis, never over the points or curves;
+    items the plot makes with a `name` join it."""
+    item = plot.getPlotItem()
+    legend = pg.LegendItem(colCount=columns)
+    item.layout.addItem(legend, 4, 1)
+    item.legend = legend
+    return legend
+
+
 def grid_colour(widget: QWidget) -> QColor:
     """A light line on the plot's background: 15% of the text colour over the base colour."""
     palette = widget.palette()
@@ -269,7 +279,7 @@ class LivePlots(QWidget):
             axis.setStyle(maxTickLevel=0)
             axis.setTickPen(pg.mkPen(grid, width=1))
             axis.enableAutoSIPrefix(False)  # an accuracy of 0.97 reads as 0.97, not "970 (x0.001)"
-        plot.addLegend(offset=(-10, 10))
+        outside_legend(plot, columns=3)  # under the axis: a legend in a corner hid curves' ends
         plot.setClipToView(True)
         plot.setDownsampling(mode="peak")
         return plot

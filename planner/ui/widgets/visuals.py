@@ -8,12 +8,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QPlainTextEdit, QTabWidget, QWidget
 
 from planner.core.events import Visual
-from planner.ui.widgets.live_plot import COLOURS, follow_palette
+from planner.ui.widgets.live_plot import COLOURS, follow_palette, outside_legend
 
 
 def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.ndarray:
@@ -33,9 +33,15 @@ def tile(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
                   constant_values=np.nan)
 
 
+AXIS_NAMES = {"confusion": ("predicted", "true"), "heatmap": ("input position", "output step")}
+CENTRED_TICKS = 30  # matrices with at most this many rows or columns label each cell's centre
+
+
 class CellCounts(pg.GraphicsObject):
     """A matrix's non-zero counts written over its cells, all drawn by one item: a TextItem per
-    cell cost ~0.4 ms to make, and an untrained classifier fills most of a 10 × 10 matrix."""
+    cell cost ~0.4 ms to make, and an untrained classifier fills most of a 10 × 10 matrix. Each
+    count is drawn inside its own cell (a smaller font where the cell is narrow), dark on the
+    bright cells of the colour map and white on the dark ones."""
 
     def __init__(self):
         super().__init__()
@@ -54,14 +60,31 @@ class CellCounts(pg.GraphicsObject):
         rows, columns = self.counts.shape
         return QRectF(0, 0, columns, rows)
 
+    def cell_rect(self, to_device, r: int, c: int) -> QRectF:
+        """Cell (r, c) in device pixels."""
+        return to_device.mapRect(QRectF(c, r, 1, 1))
+
     def paint(self, painter, *args) -> None:
         to_device = painter.transform()
-        painter.resetTransform()  # text in pixels, centred on the cells wherever the view puts them
-        painter.setPen(QColor("white"))
-        for (r, c), text in self.texts().items():
-            centre = to_device.map(QPointF(c + 0.5, r + 0.5))
-            painter.drawText(QRectF(centre.x() - 30, centre.y() - 10, 60, 20),
-                             Qt.AlignmentFlag.AlignCenter, text)
+        painter.resetTransform()  # text in pixels, inside the cells wherever the view puts them
+        texts = self.texts()
+        if not texts:
+            return
+        cell = self.cell_rect(to_device, 0, 0)
+        widest = max(len(text) for text in texts.values())
+        font = QFont(painter.font())
+        size = min(font.pointSizeF() if font.pointSizeF() > 0 else 9.0,
+                   0.8 * cell.height(), 1.5 * cell.width() / max(widest, 1))
+        if size < 4:
+            return  # cells too small to write in: the colours alone show the counts
+        font.setPointSizeF(size)
+        painter.setFont(font)
+        high = float(self.counts.max()) or 1.0
+        low = float(self.counts.min())
+        for (r, c), text in texts.items():
+            bright = (self.counts[r, c] - low) / (high - low or 1.0) > 0.6  # viridis is light up there
+            painter.setPen(QColor("black" if bright else "white"))
+            painter.drawText(self.cell_rect(to_device, r, c), Qt.AlignmentFlag.AlignCenter, text)
 
 
 @functools.cache
@@ -131,19 +154,26 @@ class VisualPanel(QTabWidget):
             return text
         if kind == "scatter":
             plot = pg.PlotWidget()
-            plot.addLegend()
             plot.groups = {}
+            outside_legend(plot, columns=5)
             return plot
         # a view box (with axes for matrices) and a caption, all in one graphics view: a
         # PlotWidget builds menus and a settings panel no picture uses (10-25 ms to make), and a
         # QLabel caption's new text re-lays out the tabs, which then repaint the live plots too
         view = pg.GraphicsLayoutWidget()
         view.caption = view.ci.addLabel("", row=0, col=0, colspan=2)
-        view.plot = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        # a matrix fills its view (its cells need not be square); a picture keeps its shape
+        matrix = kind in ("heatmap", "confusion")
+        view.plot = pg.ViewBox(lockAspect=not matrix, invertY=True, enableMenu=False)
         view.ci.addItem(view.plot, row=1, col=1)
-        if kind in ("heatmap", "confusion"):
-            view.ci.addItem(pg.AxisItem("left", linkView=view.plot), row=1, col=0)
-            view.ci.addItem(pg.AxisItem("bottom", linkView=view.plot), row=2, col=1)
+        if matrix:
+            x_name, y_name = AXIS_NAMES[kind]
+            view.axes = {"left": pg.AxisItem("left", linkView=view.plot),
+                         "bottom": pg.AxisItem("bottom", linkView=view.plot)}
+            view.axes["left"].setLabel(y_name)
+            view.axes["bottom"].setLabel(x_name)
+            view.ci.addItem(view.axes["left"], row=1, col=0)
+            view.ci.addItem(view.axes["bottom"], row=2, col=1)
         view.image = pg.ImageItem(axisOrder="row-major")
         view.image.setColorMap(_colour_map("viridis" if kind in ("heatmap", "confusion") else "CET-L1"))
         view.plot.addItem(view.image)
@@ -167,6 +197,25 @@ class VisualPanel(QTabWidget):
         view.caption.setText(f"{visual.name} (step {visual.step})" + (f"<br>{caption}" if caption else ""))
         if visual.kind == "confusion":
             view.cells.set_counts(array)
+        if visual.kind in ("heatmap", "confusion"):
+            x_name, y_name = visual.meta.get("axes") or AXIS_NAMES[visual.kind]  # a lab may name its own
+            view.axes["bottom"].setLabel(x_name)
+            view.axes["left"].setLabel(y_name)
+            self._fit_matrix(view, array.shape)
+
+    @staticmethod
+    def _fit_matrix(view: QWidget, shape: tuple[int, ...]) -> None:
+        """The view spans exactly the matrix (pan and zoom stay inside it), with each row and
+        column numbered at its centre when there are few enough to read."""
+        rows, columns = shape[:2]
+        view.plot.setLimits(xMin=0, xMax=columns, yMin=0, yMax=rows)
+        view.plot.setRange(xRange=(0, columns), yRange=(0, rows), padding=0)
+        for side, count in (("bottom", columns), ("left", rows)):
+            ticks = None
+            if count <= CENTRED_TICKS:
+                every = 1 if count <= 12 else 2
+                ticks = [[(i + 0.5, str(i)) for i in range(0, count, every)], []]
+            view.axes[side].setTicks(ticks)
 
     @staticmethod
     def _scatter(plot: pg.PlotWidget, visual: Visual) -> None:
@@ -175,7 +224,11 @@ class VisualPanel(QTabWidget):
         points = np.asarray(visual.array, dtype=float)
         labels = np.asarray(visual.meta.get("labels", np.zeros(len(points))))
         names = visual.meta.get("names") or [str(v) for v in sorted(set(labels.tolist()))]
-        plot.setTitle(visual.name)
+        caption = visual.meta.get("caption")
+        plot.setTitle(visual.name + (f"<br><small>{caption}</small>" if caption else ""))
+        x_name, y_name = visual.meta.get("axes", ("", ""))
+        plot.setLabel("bottom", x_name)
+        plot.setLabel("left", y_name)
         present = sorted(set(labels.tolist()))
         for value, group in list(plot.groups.items()):
             if value not in present:
