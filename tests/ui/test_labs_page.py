@@ -507,3 +507,34 @@ def test_a_finished_run_says_what_just_happened(qtbot, window):
     page.log.clear()
     page._finished({"metrics": {}, "seconds": 26})
     assert "What just happened" not in page.log.toPlainText()
+
+
+def test_another_lab_does_not_show_the_last_labs_run(qtbot, window):
+    page = window.open_lab("cnn")
+    for step in range(1, 80):
+        page.plots.add("train/loss", step, 2.0 / step)
+    page.plots.redraw()
+    page.visuals.show_visual(Visual("confusion", "confusion matrix", np.eye(3), 1, {}))
+    page.visuals.redraw(new_views=None)
+    page.state.setText("Finished in 26 s. Target reached.")
+    page.log.setPlainText("What just happened: …")
+    page.select_lab("cnn")  # the same lab again (a lesson's Lab button): its run stays
+    assert page.visuals.count() == 1 and "Finished" in page.state.text()
+    page.select_lab("attention")
+    assert page.plots.curves == {} and page.visuals.count() == 0
+    (_, right), _ = page.plots.loss.getViewBox().viewRange()
+    assert right <= 1.5  # empty axes do not keep the last run's step range
+    assert page.state.text() == "Ready." and page.log.toPlainText() == ""
+
+
+def test_history_numbers_each_labs_runs_and_shows_their_settings(qtbot, lodestar):
+    lodestar.start_lab_run("vae", {})  # another lab's run: not counted here
+    first = lodestar.start_lab_run("cnn", {"epochs": 15, "lr": 0.003})
+    second = lodestar.start_lab_run("cnn", {"epochs": 3, "lr": 0.01})
+    for run in (first, second):
+        lodestar.finish_lab_run(run.id, LabRunStatus.FINISHED)
+    history = RunHistory(lodestar)
+    qtbot.addWidget(history)
+    history.show_lab("cnn")
+    rows = [[history.table.item(r, c).text() for c in (0, 7)] for r in range(history.table.rowCount())]
+    assert rows == [["#2", "epochs 3, lr 0.01"], ["#1", "defaults"]]

@@ -24,12 +24,22 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import LodestarError
 from planner.core.models import LabRun
+from planner.labs import lab_info
+from planner.labs.config import as_dict
 from planner.services import Lodestar
 from planner.services.files import write_atomically
 from planner.ui.widgets.live_plot import LivePlots
 
 RUN = Qt.ItemDataRole.UserRole
-COLUMNS = ["Run", "Started", "Status", "Device", "Time", "Result", "Target"]
+COLUMNS = ["Run", "Started", "Status", "Device", "Time", "Result", "Target", "Settings"]
+
+
+def settings_text(config: dict, defaults: dict) -> str:
+    """The settings a run changed from the lab's defaults ("epochs 3, lr 0.01"), or "defaults"."""
+    changed = [f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float) else
+               f"{name.replace('_', ' ')} {value}"
+               for name, value in config.items() if name in defaults and defaults[name] != value]
+    return ", ".join(changed) or "defaults"
 
 
 class RunHistory(QWidget):
@@ -71,6 +81,7 @@ class RunHistory(QWidget):
         """List a lab's runs, newest first; the newest is selected and drawn."""
         self.lab = lab
         self.runs = self.lodestar.lab_runs(lab=lab)
+        defaults = as_dict(lab_info(lab).config()) if lab else {}
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.runs))
         for row, run in enumerate(self.runs):
@@ -80,13 +91,16 @@ class RunHistory(QWidget):
                                if isinstance(v, int | float))
             reached = summary.get("target_reached")
             started = run.started_at.astimezone()  # the learner's zone
-            cells = [str(run.id), f"{started:%Y-%m-%d %H:%M}", run.status.value, run.device,
+            number = len(self.runs) - row  # runs of this lab, oldest first
+            settings = settings_text(run.config or {}, defaults)
+            cells = [f"#{number}", f"{started:%Y-%m-%d %H:%M}", run.status.value, run.device,
                      f"{run.seconds:.0f} s" if run.seconds else "", result or (run.error or "")[:60],
-                     "" if reached is None else ("reached" if reached else "not reached")]
+                     "" if reached is None else ("reached" if reached else "not reached"), settings]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(RUN, run.id)
-                item.setToolTip(run.error or "")
+                item.setToolTip(run.error or ("\n".join(f"{k}: {v}" for k, v in (run.config or {}).items())
+                                              + f"\n(run {run.id} of all labs)"))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         # Row 0 may have been selected already (another lab's newest run): a selection that

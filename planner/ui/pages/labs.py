@@ -184,6 +184,15 @@ class LabsPage(QWidget):
             self.state.setText("A lab is running: stop it before switching to another.")
             self._select_row(self.info.slug)
             return
+        if slug != self.info.slug:
+            # Each lab shows its own run: the last lab's curves, pictures and result go.
+            self.plots.clear()
+            self.visuals.clear_all()
+            self.log.clear()
+            self.state.setText("Ready.")
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            self.progress.setFormat("")
         self.info = lab_info(slug)
         self._select_row(slug)
         self._show_header()

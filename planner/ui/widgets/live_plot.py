@@ -287,6 +287,7 @@ class LivePlots(QWidget):
     def clear(self) -> None:
         for plot in (self.loss, self.metrics):
             plot.clear()
+            plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # not the last run's steps
             plot.enableAutoRange()
         for readout in self.readouts.values():
             readout.hide()
