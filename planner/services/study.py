@@ -19,6 +19,7 @@ from planner.core.models import (
     PlanItemKind,
     PlanProgress,
     PlanRequest,
+    PlanTopic,
     PlanUpdate,
     Profile,
     RoleLevel,
@@ -210,17 +211,9 @@ class StudyPlans:
         estimates (`planner.progress.pace`), and whether their plans use it."""
         with self._session() as session:
             profile = profiles.profile(session, profile_id)
-            return self._pace(session, profile)
-
-    def _pace(self, session, profile: Profile) -> Pace:
-        topics = {t.slug: t for t in repository.plan_topics(session)}
-        tracks = repository.topic_tracks(session)
-        logged = progress_store.hours_by_topic(session, profile.id)
-        states = repository.topic_states(session, profile.id)
-        samples = [PaceSample(slug, tracks.get(slug, ""), topics[slug].hours, hours)
-                   for slug, hours in sorted(logged.items())
-                   if slug in topics and states.get(slug) is TopicStatus.DONE]
-        return estimate_pace(samples, used=profile.use_pace)
+            return _pace(profile, repository.plan_topics(session), repository.topic_tracks(session),
+                         progress_store.hours_by_topic(session, profile_id),
+                         repository.topic_states(session, profile_id))
 
     def plan_request(self, profile_id: int, today: date | None = None) -> PlanRequest:
         """Everything a plan for the profile is made from, as of `today`: the lessons' hours
@@ -246,9 +239,9 @@ class StudyPlans:
             states = repository.topic_states(session, profile_id) if profile_id else {}
             labs = tuple(sorted(profiles.completed_labs(session, profile_id))) if profile_id else ()
             lab_after = repository.lab_after(session)
-            pace = self._pace(session, profile) if profile_id else Pace(used=profile.use_pace)
             tracks = repository.topic_tracks(session)
             logged = progress_store.hours_by_topic(session, profile_id) if profile_id else {}
+        pace = _pace(profile, topics, tracks, logged, states)  # from what was just read
         targets = self.role_targets(profile)
         levels = derived_levels(profile.skills, topics, states)
         if pace.used and pace.topics:
@@ -381,6 +374,16 @@ class StudyPlans:
             raise NotFoundError(f"No plan export called {kind!r} (ics, markdown).")
         write_atomically(target, data)
         return target
+
+
+def _pace(profile: Profile, topics: list[PlanTopic], tracks: dict[str, str],
+          logged: dict[str, float], states: dict[str, TopicStatus]) -> Pace:
+    """The pace from the finished topics' logged hours against their estimates."""
+    hours = {t.slug: t.hours for t in topics}
+    samples = [PaceSample(slug, tracks.get(slug, ""), hours[slug], spent)
+               for slug, spent in sorted(logged.items())
+               if slug in hours and states.get(slug) is TopicStatus.DONE]
+    return estimate_pace(samples, used=profile.use_pace)
 
 
 def _lab_hours(plan: StudyPlan) -> dict[str, float]:

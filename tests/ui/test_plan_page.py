@@ -22,10 +22,16 @@ def set_up(window, **changes) -> Profile:
     return saved
 
 
-def test_wizard_refuses_zero_hours_beside_the_field_then_saves(qtbot, window):
-    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
-    wizard = ProfileWizard(window.lodestar, blank, window)
+def new_wizard(qtbot, window) -> ProfileWizard:
+    """The first-run wizard on a blank profile, as a new learner meets it."""
+    wizard = ProfileWizard(window.lodestar, Profile(0, "", datetime.now(UTC), start_date=date.today()),
+                           window)
     qtbot.addWidget(wizard)
+    return wizard
+
+
+def test_wizard_refuses_zero_hours_beside_the_field_then_saves(qtbot, window):
+    wizard = new_wizard(qtbot, window)
     form = wizard.form
     form.name.setText("Grace")
     form.role.setCurrentIndex(form.role.findData("engineer"))
@@ -49,9 +55,7 @@ def test_wizard_refuses_zero_hours_beside_the_field_then_saves(qtbot, window):
 
 
 def test_the_role_step_refuses_an_empty_role_there_and_a_fix_clears_it(qtbot, window):
-    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
-    wizard = ProfileWizard(window.lodestar, blank, window)
-    qtbot.addWidget(wizard)
+    wizard = new_wizard(qtbot, window)
     form = wizard.form
     form.name.setText("Grace")
     wizard.show()
@@ -66,9 +70,7 @@ def test_the_role_step_refuses_an_empty_role_there_and_a_fix_clears_it(qtbot, wi
 
 
 def test_the_time_step_shows_the_finish_date_and_the_hours_a_target_date_needs(qtbot, window):
-    blank = Profile(0, "", datetime.now(UTC), start_date=date.today())
-    wizard = ProfileWizard(window.lodestar, blank, window)
-    qtbot.addWidget(wizard)
+    wizard = new_wizard(qtbot, window)
     form = wizard.form
     form.name.setText("Grace")
     form.role.setCurrentIndex(form.role.findData("product-manager"))
